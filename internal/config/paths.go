@@ -1,0 +1,137 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// Config holds the paths and choices every wren command shares. The zero value
+// of each field means "wren's default"; Resolve fills the defaults in.
+type Config struct {
+	// Root holds wren's records (containers, volumes) and, under storage/, the image store.
+	Root string
+	// RunRoot holds runtime state that a reboot clears: locks, container runtime state,
+	// the storage run root.
+	RunRoot string
+	// ConfigDir holds wren's own configuration (~/.config/wren).
+	ConfigDir string
+	// StorageDriver forces a containers-storage driver (overlay, vfs); empty picks the best.
+	StorageDriver string
+	// LogLevel is the logrus level name for wren's own diagnostics.
+	LogLevel string
+}
+
+// Environment variables that move wren's paths, beside the global flags.
+const (
+	EnvRoot          = "WREN_ROOT"
+	EnvRunRoot       = "WREN_RUNROOT"
+	EnvConfigDir     = "WREN_CONFIG"
+	EnvStorageDriver = "WREN_STORAGE_DRIVER"
+	EnvLogLevel      = "WREN_LOG_LEVEL"
+)
+
+// ErrNoRuntimeDir is returned when XDG_RUNTIME_DIR names a directory that does not exist.
+var ErrNoRuntimeDir = errors.New("XDG_RUNTIME_DIR does not exist")
+
+// HostUID is the caller's uid outside any user namespace wren entered. Inside the
+// namespace os.Getuid() is 0, so the namespace's entry records the real one.
+func HostUID() int {
+	if v := os.Getenv("_CONTAINERS_ROOTLESS_UID"); v != "" {
+		if uid, err := strconv.Atoi(v); err == nil {
+			return uid
+		}
+	}
+	return os.Getuid()
+}
+
+// Rootless reports whether wren runs for an unprivileged user (inside or outside its
+// user namespace).
+func Rootless() bool { return HostUID() != 0 }
+
+// RuntimeDir is the per-user directory for runtime state: $XDG_RUNTIME_DIR for a
+// user (it must exist when set), /run for root. It is where the pause process is
+// recorded, so it does not move with --runroot.
+func RuntimeDir() (string, error) {
+	if !Rootless() {
+		return "/run", nil
+	}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return "", fmt.Errorf("%w: %s", ErrNoRuntimeDir, dir)
+		}
+		return dir, nil
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("wren-run-%d", HostUID())), nil
+}
+
+// Resolve fills every empty field with its default: flags first (already set), then
+// environment variables, then the XDG locations for a user or the system ones for root.
+func (c *Config) Resolve() error {
+	fromEnv(&c.Root, EnvRoot)
+	fromEnv(&c.RunRoot, EnvRunRoot)
+	fromEnv(&c.ConfigDir, EnvConfigDir)
+	fromEnv(&c.StorageDriver, EnvStorageDriver)
+	fromEnv(&c.LogLevel, EnvLogLevel)
+	if c.LogLevel == "" {
+		c.LogLevel = "warn"
+	}
+	if c.Root == "" {
+		c.Root = "/var/lib/wren"
+		if Rootless() {
+			c.Root = filepath.Join(xdgDir("XDG_DATA_HOME", ".local/share"), "wren")
+		}
+	}
+	if c.RunRoot == "" {
+		dir, err := RuntimeDir()
+		if err != nil {
+			return err
+		}
+		c.RunRoot = filepath.Join(dir, "wren")
+	}
+	if c.ConfigDir == "" {
+		c.ConfigDir = "/etc/wren"
+		if Rootless() {
+			c.ConfigDir = filepath.Join(xdgDir("XDG_CONFIG_HOME", ".config"), "wren")
+		}
+	}
+	for _, p := range []*string{&c.Root, &c.RunRoot, &c.ConfigDir} {
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = abs
+	}
+	return nil
+}
+
+// StorageRoot is containers-storage's graph root inside Root.
+func (c *Config) StorageRoot() string { return filepath.Join(c.Root, "storage") }
+
+// StorageRunRoot is containers-storage's run root inside RunRoot.
+func (c *Config) StorageRunRoot() string { return filepath.Join(c.RunRoot, "storage") }
+
+// ContainersDir holds one directory of records per container.
+func (c *Config) ContainersDir() string { return filepath.Join(c.Root, "containers") }
+
+// ContainersRunDir holds the runtime state of running containers.
+func (c *Config) ContainersRunDir() string { return filepath.Join(c.RunRoot, "containers") }
+
+func fromEnv(field *string, name string) {
+	if *field == "" {
+		*field = os.Getenv(name)
+	}
+}
+
+func xdgDir(env, fallback string) string {
+	if dir := os.Getenv(env); dir != "" {
+		return dir
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		home = "/"
+	}
+	return filepath.Join(home, fallback)
+}
