@@ -76,7 +76,9 @@ func (c *Config) Resolve() error {
 	fromEnv(&c.StorageDriver, EnvStorageDriver)
 	fromEnv(&c.LogLevel, EnvLogLevel)
 	if c.LogLevel == "" {
-		c.LogLevel = "warn"
+		// libcontainer warns about what rootless cgroups v1 cannot give
+		// (OOM counts); those are facts for info, not noise for every run.
+		c.LogLevel = "error"
 	}
 	if c.Root == "" {
 		c.Root = "/var/lib/wren"

@@ -21,6 +21,7 @@ import (
 
 	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
 	"golang.org/x/sys/unix"
 )
 
@@ -212,4 +213,22 @@ func writeSingleMap(pid, uid, gid int) error {
 		return fmt.Errorf("write gid_map: %w", err)
 	}
 	return nil
+}
+
+// Exec replaces this process with a command inside the namespace (default: the
+// user's shell), with the store's paths in the environment as podman unshare does.
+func Exec(args []string, graphRoot, runRoot string) error {
+	if len(args) == 0 {
+		shell := os.Getenv("SHELL")
+		if shell == "" {
+			shell = "/bin/sh"
+		}
+		args = []string{shell}
+	}
+	path, err := exec.LookPath(args[0])
+	if err != nil {
+		return &errdefs.ExitCode{Code: errdefs.CodeCommandNotFnd, Msg: err.Error()}
+	}
+	env := append(os.Environ(), "WREN_GRAPHROOT="+graphRoot, "WREN_RUNROOT_STORAGE="+runRoot)
+	return syscall.Exec(path, args, env)
 }

@@ -1,0 +1,24 @@
+// Package container wires the container commands (run, rm, …) to internal/run.
+package container
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+)
+
+// NewCommand returns `wren container` with its verbs.
+func NewCommand(g *cli.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "container",
+		Short: "Manage containers",
+		Args:  cli.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newRunCommand(g), newRmCommand(g))
+	return cmd
+}
+
+// TopLevel returns Docker's top-level forms: `wren run`, `wren rm`.
+func TopLevel(g *cli.Globals) []*cobra.Command {
+	return []*cobra.Command{newRunCommand(g), newRmCommand(g)}
+}

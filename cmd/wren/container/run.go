@@ -1,0 +1,163 @@
+package container
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/containerd/console"
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+type runFlags struct {
+	opts       run.Options
+	entrypoint string
+	labels     []string
+	tlsVerify  bool
+}
+
+func newRunCommand(g *cli.Globals) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+		Short: "Create and run a new container from an image",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.opts.Image, f.opts.Cmd = args[0], args[1:]
+			if cmd.Flags().Changed("entrypoint") {
+				f.opts.Entrypoint = []string{}
+				if f.entrypoint != "" {
+					f.opts.Entrypoint = []string{f.entrypoint}
+				}
+			}
+			if cmd.Flags().Changed("tls-verify") {
+				f.opts.TLSVerify = &f.tlsVerify
+			}
+			labels, err := cli.ParseKeyValues(f.labels)
+			if err != nil {
+				return err
+			}
+			f.opts.Labels = labels
+			return runContainer(cmd, g, &f.opts)
+		},
+	}
+	flags := cmd.Flags()
+	flags.SetInterspersed(false)
+	addCreateFlags(cmd, &f)
+	flags.BoolVar(&f.opts.Remove, "rm", false, "Automatically remove the container when it exits")
+	return cmd
+}
+
+// addCreateFlags registers the flags that run and create share.
+func addCreateFlags(cmd *cobra.Command, f *runFlags) {
+	flags := cmd.Flags()
+	o := &f.opts
+	flags.StringVar(&o.Name, "name", "", "Assign a name to the container")
+	flags.BoolVarP(&o.Interactive, "interactive", "i", false, "Keep STDIN open even if not attached")
+	flags.BoolVarP(&o.TTY, "tty", "t", false, "Allocate a pseudo-TTY")
+	flags.StringArrayVarP(&o.Env, "env", "e", nil, "Set environment variables")
+	flags.StringArrayVar(&o.EnvFiles, "env-file", nil, "Read in a file of environment variables")
+	flags.StringVarP(&o.WorkDir, "workdir", "w", "", "Working directory inside the container")
+	flags.StringVarP(&o.User, "user", "u", "", "Username or UID (format: <name|uid>[:<group|gid>])")
+	flags.StringVar(&f.entrypoint, "entrypoint", "", "Overwrite the default ENTRYPOINT of the image")
+	flags.StringVarP(&o.Hostname, "hostname", "h", "", "Container host name")
+	flags.StringArrayVar(&o.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
+	flags.StringVar(&o.Network, "network", "", "Connect a container to a network (none, host)")
+	flags.StringVar(&o.Network, "net", "", "Connect a container to a network")
+	_ = flags.MarkHidden("net")
+	flags.StringArrayVarP(&f.labels, "label", "l", nil, "Set meta data on a container")
+	flags.StringVar(&o.Pull, "pull", "missing", `Pull image before running ("always", "missing", "never")`)
+	flags.BoolVar(&f.tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when pulling")
+	// cobra's -h help shorthand would clash with Docker's -h/--hostname.
+	flags.Bool("help", false, "Print usage")
+}
+
+func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
+	var term console.Console
+	if opts.TTY {
+		var err error
+		term, err = callerTerminal(opts.Interactive)
+		if err != nil {
+			return err
+		}
+	}
+	st, err := g.Store()
+	if err != nil {
+		return err
+	}
+	eng := run.NewEngine(&g.Config, st)
+	c, err := eng.Create(cmd.Context(), *opts)
+	if err != nil {
+		return err
+	}
+	streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
+	if term != nil {
+		if opts.Interactive {
+			if err := term.SetRaw(); err != nil {
+				return err
+			}
+			defer term.Reset()
+		}
+		streams.Resize = watchSize(term)
+	} else if !opts.TTY {
+		sigs := make(chan os.Signal, 16)
+		signal.Notify(sigs, proxiedSignals...)
+		defer signal.Stop(sigs)
+		streams.Signals = sigs
+	}
+	code, err := eng.RunForeground(cmd.Context(), c, streams)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &errdefs.ExitCode{Code: code}
+	}
+	return nil
+}
+
+// callerTerminal finds the caller's terminal for -t: stdin when interactive (it
+// must be one, as Docker insists), else stdout if it is one.
+func callerTerminal(interactive bool) (console.Console, error) {
+	if c, err := console.ConsoleFromFile(os.Stdin); err == nil {
+		return c, nil
+	}
+	if interactive {
+		return nil, errdefs.Invalid("the input device is not a TTY")
+	}
+	if c, err := console.ConsoleFromFile(os.Stdout); err == nil {
+		return c, nil
+	}
+	return nil, nil
+}
+
+// proxiedSignals are forwarded to a foreground container without a terminal, as
+// docker's --sig-proxy does; SIGCHLD, SIGPIPE and SIGURG are the caller's own.
+var proxiedSignals = []os.Signal{
+	syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGALRM,
+}
+
+// watchSize sends the terminal's size now and whenever it changes.
+func watchSize(c console.Console) <-chan run.WinSize {
+	ch := make(chan run.WinSize, 4)
+	send := func() {
+		if ws, err := c.Size(); err == nil {
+			select {
+			case ch <- run.WinSize{Width: ws.Width, Height: ws.Height}:
+			default:
+			}
+		}
+	}
+	send()
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	go func() {
+		for range winch {
+			send()
+		}
+	}()
+	return ch
+}

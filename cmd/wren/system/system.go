@@ -1,0 +1,24 @@
+// Package system wires the engine-wide commands: version, info, unshare.
+package system
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+)
+
+// NewCommand returns `wren system` with its verbs.
+func NewCommand(g *cli.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "system",
+		Short: "Manage wren",
+		Args:  cli.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newInfoCommand(g))
+	return cmd
+}
+
+// TopLevel returns the top-level forms: `wren version`, `wren info`, `wren unshare`.
+func TopLevel(g *cli.Globals) []*cobra.Command {
+	return []*cobra.Command{newVersionCommand(), newInfoCommand(g), newUnshareCommand(g)}
+}

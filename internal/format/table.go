@@ -1,0 +1,121 @@
+package format
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/wren-containers/wren/internal/errdefs"
+)
+
+// List describes how a listing command prints its rows.
+type List struct {
+	// Table is the default table template ("{{.Repository}}\t{{.Tag}}…"), used
+	// when --format is empty or "table".
+	Table string
+	// Headers names the column of each field, as docker prints it ("ID" → "IMAGE ID").
+	// Fields missing here get their own name upper-cased.
+	Headers map[string]string
+}
+
+// NewTableWriter aligns columns as docker does: at least three spaces between them.
+func NewTableWriter(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 10, 1, 3, ' ', 0)
+}
+
+// Write prints rows (structs or maps) according to format: the default table,
+// a "table …" template with a header row, "json" (one object per line, as docker
+// prints lists), or a free template, one line per row.
+func (l List) Write(w io.Writer, format string, rows []any) error {
+	kind, tmplText := Classify(format)
+	switch kind {
+	case KindJSON:
+		for _, r := range rows {
+			data, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%s\n", data)
+		}
+		return nil
+	case KindDefault:
+		return l.table(w, l.Table, rows)
+	case KindTable:
+		return l.table(w, tmplText, rows)
+	default:
+		return writeLines(w, tmplText, rows)
+	}
+}
+
+func (l List) table(w io.Writer, text string, rows []any) error {
+	tmpl, err := Parse(text)
+	if err != nil {
+		return err
+	}
+	tw := NewTableWriter(w)
+	// The header row is the same template run on a map from field name to
+	// column title, so any column order or subset the user asks for gets
+	// matching headers.
+	var hdr bytes.Buffer
+	if err := tmpl.Execute(&hdr, l.headerRow(tmpl.Root.String())); err != nil {
+		return errdefs.Invalid("template parsing error: %v", err)
+	}
+	fmt.Fprintln(tw, strings.TrimRight(hdr.String(), "\n"))
+	for _, r := range rows {
+		var buf bytes.Buffer
+		if err := tmpl.Execute(&buf, r); err != nil {
+			return errdefs.Invalid("template parsing error: %v", err)
+		}
+		fmt.Fprintln(tw, strings.TrimRight(buf.String(), "\n"))
+	}
+	return tw.Flush()
+}
+
+// headerRow maps every field name the template could mention to its title.
+func (l List) headerRow(text string) map[string]string {
+	h := map[string]string{}
+	for _, field := range fieldNames(text) {
+		h[field] = strings.ToUpper(field)
+	}
+	for k, v := range l.Headers {
+		h[k] = v
+	}
+	return h
+}
+
+// fieldNames finds ".Name" selectors in a template's text.
+func fieldNames(text string) []string {
+	var names []string
+	for i := 0; i < len(text); i++ {
+		if text[i] != '.' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && (text[j] == '_' || text[j] >= 'a' && text[j] <= 'z' || text[j] >= 'A' && text[j] <= 'Z' || text[j] >= '0' && text[j] <= '9') {
+			j++
+		}
+		if j > i+1 {
+			names = append(names, text[i+1:j])
+		}
+		i = j - 1
+	}
+	return names
+}
+
+func writeLines(w io.Writer, text string, rows []any) error {
+	tmpl, err := Parse(text)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		var buf bytes.Buffer
+		if err := tmpl.Execute(&buf, r); err != nil {
+			return errdefs.Invalid("template parsing error: %v", err)
+		}
+		fmt.Fprintln(w, strings.TrimRight(buf.String(), "\n"))
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package run
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wren-containers/wren/internal/atomicfile"
+	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
+)
+
+// Container states, as Docker names them.
+const (
+	StateCreated    = "created"
+	StateRunning    = "running"
+	StatePaused     = "paused"
+	StateRestarting = "restarting"
+	StateExited     = "exited"
+	StateDead       = "dead"
+	StateRemoving   = "removing"
+)
+
+// Container is a container's record: how it was made and what became of it.
+type Container struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+	// Image is the reference the user gave; ImageID the image it resolved to.
+	Image   string   `json:"image"`
+	ImageID string   `json:"imageId"`
+	Path    string   `json:"path"`
+	Args    []string `json:"args"`
+	Options Options  `json:"options"`
+	State   State    `json:"state"`
+}
+
+// State is what a container is doing now.
+type State struct {
+	Status     string    `json:"status"`
+	Pid        int       `json:"pid,omitempty"`
+	ExitCode   int       `json:"exitCode"`
+	Error      string    `json:"error,omitempty"`
+	StartedAt  time.Time `json:"startedAt,omitzero"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
+}
+
+const recordFile = "container.json"
+
+// Records stores container records under one directory, one subdirectory each.
+type Records struct {
+	Dir string
+}
+
+// NewRecords opens the records of cfg.
+func NewRecords(cfg *config.Config) *Records { return &Records{Dir: cfg.ContainersDir()} }
+
+// Path is the directory of one container's record and its per-container files.
+func (r *Records) Path(id string) string { return filepath.Join(r.Dir, id) }
+
+// Save writes a record atomically.
+func (r *Records) Save(c *Container) error {
+	if err := os.MkdirAll(r.Path(c.ID), 0o700); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(r.Path(c.ID), recordFile), data, 0o600)
+}
+
+// Load reads the record of a full container ID.
+func (r *Records) Load(id string) (*Container, error) {
+	data, err := os.ReadFile(filepath.Join(r.Path(id), recordFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, errdefs.NotFound("No such container: %s", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var c Container
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("container %s: corrupt record: %w", id, err)
+	}
+	return &c, nil
+}
+
+// List reads every record; records that cannot be read are skipped.
+func (r *Records) List() ([]*Container, error) {
+	entries, err := os.ReadDir(r.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Container, 0, len(entries))
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if c, err := r.Load(e.Name()); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Lookup finds a container by full ID, name (with or without Docker's leading
+// "/"), or unique ID prefix.
+func (r *Records) Lookup(ref string) (*Container, error) {
+	if ref == "" {
+		return nil, errdefs.Invalid("container name or ID must not be empty")
+	}
+	all, err := r.List()
+	if err != nil {
+		return nil, err
+	}
+	name := strings.TrimPrefix(ref, "/")
+	var byPrefix []*Container
+	for _, c := range all {
+		if c.ID == ref || c.Name == name {
+			return c, nil
+		}
+		if strings.HasPrefix(c.ID, ref) {
+			byPrefix = append(byPrefix, c)
+		}
+	}
+	switch len(byPrefix) {
+	case 0:
+		return nil, errdefs.NotFound("No such container: %s", ref)
+	case 1:
+		return byPrefix[0], nil
+	}
+	return nil, errdefs.Ambiguous("multiple containers match ID prefix %s", ref)
+}
+
+// Remove deletes a container's record and per-container files.
+func (r *Records) Remove(id string) error {
+	return os.RemoveAll(r.Path(id))
+}

@@ -1,0 +1,224 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	v1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/store"
+	"github.com/wren-containers/wren/internal/sysinfo"
+	"go.podman.io/storage"
+)
+
+// Engine makes and runs containers on one store.
+type Engine struct {
+	Config  *config.Config
+	Store   *store.Store
+	Records *Records
+	// PullReporter shows the progress of pulls that creating a container needs.
+	PullReporter store.PullReporter
+}
+
+// NewEngine returns an engine over an open store.
+func NewEngine(cfg *config.Config, st *store.Store) *Engine {
+	return &Engine{Config: cfg, Store: st, Records: NewRecords(cfg)}
+}
+
+func (e *Engine) runtime() *Runtime {
+	return &Runtime{StateDir: filepath.Join(e.Config.RunRoot, "runtime"), Rootless: config.Rootless()}
+}
+
+// resolveImage finds the image to run, pulling it as the pull policy says.
+func (e *Engine) resolveImage(ctx context.Context, opts *Options) (*store.Image, *v1.Image, error) {
+	pull := store.PullOptions{RegistryOptions: store.RegistryOptions{TLSVerify: opts.TLSVerify}, Reporter: e.PullReporter}
+	var img *store.Image
+	var err error
+	switch opts.Pull {
+	case "", "missing":
+		img, err = e.Store.PullIfMissing(ctx, opts.Image, pull)
+	case "always":
+		img, err = e.Store.Pull(ctx, opts.Image, pull)
+	case "never":
+		img, err = e.Store.LookupImage(opts.Image)
+	default:
+		return nil, nil, errdefs.Invalid("invalid pull policy %q: use always, missing or never", opts.Pull)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := e.Store.ImageConfig(ctx, img)
+	if err != nil {
+		return nil, nil, err
+	}
+	return img, cfg, nil
+}
+
+// Create makes a container: its record and its writable layer on the image.
+// Nothing of it remains when Create fails.
+func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr error) {
+	if opts.Name != "" {
+		if err := CheckName(opts.Name); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Network != "" && opts.Network != "none" && opts.Network != "host" {
+		return nil, errdefs.Invalid("network %q is not available yet: use none or host", opts.Network)
+	}
+	img, imgCfg, err := e.resolveImage(ctx, &opts)
+	if err != nil {
+		return nil, err
+	}
+	args, err := Command(&imgCfg.Config, &opts)
+	if err != nil {
+		return nil, err
+	}
+	id := NewID()
+	name := opts.Name
+	for attempt := 0; ; attempt++ {
+		if opts.Name == "" {
+			name = RandomName()
+		}
+		_, err = e.Store.Storage().CreateContainer(id, []string{name}, img.ID, "", "", nil)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, storage.ErrDuplicateName) {
+			if opts.Name != "" {
+				return nil, errdefs.Conflict("the container name %q is already in use by another container; remove it or choose another name", "/"+name)
+			}
+			if attempt < 10 {
+				continue
+			}
+		}
+		return nil, fmt.Errorf("create container layer: %w", err)
+	}
+	defer func() {
+		if retErr != nil {
+			_ = e.Store.Storage().DeleteContainer(id)
+			_ = e.Records.Remove(id)
+		}
+	}()
+	if opts.Hostname == "" {
+		opts.Hostname = id[:12]
+		if opts.Network == "host" {
+			opts.Hostname, _ = os.Hostname()
+		}
+	}
+	c := &Container{
+		ID:      id,
+		Name:    name,
+		Created: time.Now().UTC(),
+		Image:   opts.Image,
+		ImageID: img.ID,
+		Path:    args[0],
+		Args:    args[1:],
+		Options: opts,
+		State:   State{Status: StateCreated},
+	}
+	if err := e.Records.Save(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// prepare mounts the container's root and builds its spec.
+func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecInput, retErr error) {
+	rootfs, err := e.Store.Storage().Mount(c.ID, "")
+	if err != nil {
+		return "", nil, fmt.Errorf("mount container %s: %w", c.ID[:12], err)
+	}
+	defer func() {
+		if retErr != nil {
+			_, _ = e.Store.Storage().Unmount(c.ID, false)
+		}
+	}()
+	imgCfg, err := e.imageConfigByID(ctx, c.ImageID)
+	if err != nil {
+		return "", nil, err
+	}
+	env, err := MergeEnv(imgCfg.Config.Env, c.Options.EnvFiles, c.Options.Env, os.LookupEnv)
+	if err != nil {
+		return "", nil, err
+	}
+	env = append(env, "HOSTNAME="+c.Options.Hostname)
+	if c.Options.TTY && !hasEnv(env, "TERM") {
+		env = append(env, "TERM=xterm")
+	}
+	files, err := etcFiles(e.Records.Path(c.ID), c.Options.Hostname, c.Options.Network, c.Options.AddHosts)
+	if err != nil {
+		return "", nil, err
+	}
+	return rootfs, &SpecInput{
+		Opts:        &c.Options,
+		ImageConfig: &imgCfg.Config,
+		Rootfs:      rootfs,
+		Env:         env,
+		Files:       files,
+		Rootless:    config.Rootless(),
+	}, nil
+}
+
+func (e *Engine) imageConfigByID(ctx context.Context, id string) (*v1.Image, error) {
+	img, err := e.Store.LookupImage(id)
+	if err != nil {
+		return nil, fmt.Errorf("image of container: %w", err)
+	}
+	return e.Store.ImageConfig(ctx, img)
+}
+
+// Remove deletes a stopped container: its layer, its record, its files.
+func (e *Engine) Remove(c *Container) error {
+	_, _ = e.Store.Storage().Unmount(c.ID, true)
+	if err := e.Store.Storage().DeleteContainer(c.ID); err != nil && !errors.Is(err, storage.ErrContainerUnknown) {
+		return fmt.Errorf("remove container %s: %w", c.ID[:12], err)
+	}
+	return e.Records.Remove(c.ID)
+}
+
+// RemoveByRef removes the container a name, ID or prefix names. A running
+// container is refused unless force is set, which kills it first.
+func (e *Engine) RemoveByRef(ref string, force bool) error {
+	c, err := e.Records.Lookup(ref)
+	if err != nil {
+		return err
+	}
+	if c.State.Status == StateRunning && processAlive(c.State.Pid) {
+		if !force {
+			return errdefs.Conflict("cannot remove container %q: container is running: stop the container before removing or force remove", "/"+c.Name)
+		}
+		_ = syscallKill(c.State.Pid)
+	}
+	return e.Remove(c)
+}
+
+// Counts tallies containers by state and images for info.
+func (e *Engine) Counts() (sysinfo.Counts, error) {
+	var n sysinfo.Counts
+	all, err := e.Records.List()
+	if err != nil {
+		return n, err
+	}
+	for _, c := range all {
+		n.Containers++
+		switch c.State.Status {
+		case StateRunning:
+			n.Running++
+		case StatePaused:
+			n.Paused++
+		default:
+			n.Stopped++
+		}
+	}
+	imgs, err := e.Store.Storage().Images()
+	if err != nil {
+		return n, err
+	}
+	n.Images = len(imgs)
+	return n, nil
+}

@@ -1,0 +1,190 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+
+	_ "github.com/opencontainers/cgroups/devices" // lets the cgroup manager apply device rules
+	"github.com/opencontainers/runc/libcontainer"
+	"github.com/opencontainers/runc/libcontainer/configs"
+	"github.com/opencontainers/runc/libcontainer/specconv"
+	"github.com/opencontainers/runc/libcontainer/utils"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/sirupsen/logrus"
+	"github.com/wren-containers/wren/internal/errdefs"
+)
+
+// Runtime runs containers in this process through libcontainer; StateDir is
+// libcontainer's own state root.
+type Runtime struct {
+	StateDir string
+	// Rootless is true inside wren's user namespace: cgroups may be out of reach.
+	Rootless bool
+}
+
+// Stdio is what the container's process reads and writes when it has no terminal.
+type Stdio struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Task is a started container process.
+type Task struct {
+	container *libcontainer.Container
+	process   *libcontainer.Process
+	// Console is the terminal's master side when the process has a terminal.
+	Console *os.File
+}
+
+// Start creates the container described by spec and starts its process. The
+// process has a terminal when spec.Process.Terminal is set; stdio is used otherwise.
+func (r *Runtime) Start(id string, spec *specs.Spec, stdio Stdio, width, height uint16) (*Task, error) {
+	if !r.Rootless && spec.Linux.CgroupsPath == "" {
+		spec.Linux.CgroupsPath = "/wren/" + id
+	}
+	cfg, err := specconv.CreateLibcontainerConfig(&specconv.CreateOpts{
+		CgroupName:      id,
+		Spec:            spec,
+		RootlessCgroups: r.Rootless,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("container config: %w", err)
+	}
+	if err := os.MkdirAll(r.StateDir, 0o700); err != nil {
+		return nil, err
+	}
+	c, err := libcontainer.Create(r.StateDir, id, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create container: %w", err)
+	}
+	p := newProcess(spec.Process)
+	t := &Task{container: c, process: p}
+
+	var consoleParent *os.File
+	if spec.Process.Terminal {
+		parent, child, err := utils.NewSockPair("console")
+		if err != nil {
+			_ = c.Destroy()
+			return nil, err
+		}
+		defer child.Close()
+		defer parent.Close()
+		p.ConsoleSocket = child
+		p.ConsoleWidth, p.ConsoleHeight = width, height
+		consoleParent = parent
+	} else {
+		p.Stdin, p.Stdout, p.Stderr = stdio.Stdin, stdio.Stdout, stdio.Stderr
+	}
+	if err := c.Run(p); err != nil {
+		_ = c.Destroy()
+		return nil, startError(err)
+	}
+	if consoleParent != nil {
+		master, err := utils.RecvFile(consoleParent)
+		if err != nil {
+			_ = p.Signal(syscall.SIGKILL)
+			_, _ = p.Wait()
+			_ = c.Destroy()
+			return nil, fmt.Errorf("receive the container's terminal: %w", err)
+		}
+		t.Console = master
+	}
+	return t, nil
+}
+
+func newProcess(sp *specs.Process) *libcontainer.Process {
+	nnp := sp.NoNewPrivileges
+	p := &libcontainer.Process{
+		Args:            sp.Args,
+		Env:             sp.Env,
+		UID:             int(sp.User.UID),
+		GID:             int(sp.User.GID),
+		Cwd:             sp.Cwd,
+		NoNewPrivileges: &nnp,
+		Init:            true,
+		LogLevel:        fmt.Sprint(int(logrus.GetLevel())),
+	}
+	for _, g := range sp.User.AdditionalGids {
+		p.AdditionalGroups = append(p.AdditionalGroups, int(g))
+	}
+	if c := sp.Capabilities; c != nil {
+		p.Capabilities = &configs.Capabilities{
+			Bounding: c.Bounding, Effective: c.Effective, Inheritable: c.Inheritable,
+			Permitted: c.Permitted, Ambient: c.Ambient,
+		}
+	}
+	for _, rl := range sp.Rlimits {
+		if kind, ok := rlimitKinds[rl.Type]; ok {
+			p.Rlimits = append(p.Rlimits, configs.Rlimit{Type: kind, Hard: rl.Hard, Soft: rl.Soft})
+		}
+	}
+	return p
+}
+
+var rlimitKinds = map[string]int{
+	"RLIMIT_NOFILE": syscall.RLIMIT_NOFILE,
+	"RLIMIT_CORE":   syscall.RLIMIT_CORE,
+	"RLIMIT_NPROC":  6,
+}
+
+// startError maps a failure to start the user's command to Docker's exit codes:
+// 127 when the command does not exist, 126 when it cannot be executed.
+func startError(err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, exec.ErrNotFound) || strings.Contains(msg, "executable file not found") ||
+		strings.Contains(msg, "no such file or directory"):
+		return &errdefs.ExitCode{Code: errdefs.CodeCommandNotFnd, Msg: trimStartError(msg)}
+	case strings.Contains(msg, "permission denied") || strings.Contains(msg, "exec format error") ||
+		strings.Contains(msg, "is a directory"):
+		return &errdefs.ExitCode{Code: errdefs.CodeCannotInvoke, Msg: trimStartError(msg)}
+	}
+	return fmt.Errorf("start container: %w", err)
+}
+
+// trimStartError keeps the part of libcontainer's chain a user can act on.
+func trimStartError(msg string) string {
+	if i := strings.Index(msg, "exec: "); i >= 0 {
+		return msg[i:]
+	}
+	return msg
+}
+
+// Pid is the container's first process as seen from wren's namespace.
+func (t *Task) Pid() int {
+	pid, _ := t.process.Pid()
+	return pid
+}
+
+// Signal sends sig to the container's first process.
+func (t *Task) Signal(sig os.Signal) error { return t.process.Signal(sig) }
+
+// Wait waits for the container's first process and returns Docker's exit code:
+// its status, or 128+n when signal n killed it.
+func (t *Task) Wait() (int, error) {
+	state, err := t.process.Wait()
+	if state == nil {
+		return -1, err
+	}
+	ws, ok := state.Sys().(syscall.WaitStatus)
+	if !ok {
+		return state.ExitCode(), nil
+	}
+	if ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return ws.ExitStatus(), nil
+}
+
+// Destroy removes the container's runtime state; its processes must be gone.
+func (t *Task) Destroy() error {
+	if t.Console != nil {
+		t.Console.Close()
+	}
+	return t.container.Destroy()
+}

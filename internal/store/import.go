@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	digest "github.com/opencontainers/go-digest"
+	specs "github.com/opencontainers/image-spec/specs-go"
+	v1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"go.podman.io/storage"
+)
+
+// ImportOptions configure Import (docker import).
+type ImportOptions struct {
+	// Reference names the new image (repo[:tag]); empty leaves it untagged.
+	Reference string
+	// Changes are Dockerfile instructions applied to the config (see ApplyChanges).
+	Changes []string
+	// Message is the history comment; empty means "Imported from <Source>".
+	Message string
+	// Source names where the tarball came from ("-" for stdin), for the comment.
+	Source string
+}
+
+// localFlag marks images made here (import, commit, build): docker shows no
+// repository digest for them, though containers-storage records a manifest digest.
+const localFlag = "wren-local"
+
+// Import makes a one-layer image from a root filesystem tarball, plain or
+// compressed (gzip, bzip2, xz, zstd). Nothing is left in the store when it fails.
+func (s *Store) Import(ctx context.Context, tarball io.Reader, opts ImportOptions) (*Image, error) {
+	var names []string
+	if opts.Reference != "" {
+		named, err := ParseReference(opts.Reference)
+		if err != nil {
+			return nil, err
+		}
+		names = []string{named.String()}
+	}
+	var imgCfg v1.ImageConfig
+	if err := ApplyChanges(&imgCfg, opts.Changes); err != nil {
+		return nil, err
+	}
+	// containers-storage detects and undoes the compression itself.
+	layer, _, err := s.store.PutLayer("", "", nil, "", false, nil, tarball)
+	if err != nil {
+		return nil, fmt.Errorf("import: reading the root filesystem tarball: %w", err)
+	}
+	img, err := s.createLocalImage(layer, imgCfg, names, historyComment(opts))
+	if err != nil {
+		_ = s.store.DeleteLayer(layer.ID)
+		return nil, err
+	}
+	return img, nil
+}
+
+func historyComment(opts ImportOptions) string {
+	if opts.Message != "" {
+		return opts.Message
+	}
+	src := opts.Source
+	if src == "" {
+		src = "-"
+	}
+	return "Imported from " + src
+}
+
+// createLocalImage records an image whose only layer is layer: an OCI config
+// and manifest, so containers-image reads it like a pulled image (push, save,
+// the runtime's ImageConfig).
+func (s *Store) createLocalImage(layer *storage.Layer, imgCfg v1.ImageConfig, names []string, comment string) (*Image, error) {
+	now := time.Now().UTC()
+	cfg := v1.Image{
+		Created:  &now,
+		Platform: v1.Platform{Architecture: runtime.GOARCH, OS: "linux"},
+		Config:   imgCfg,
+		RootFS:   v1.RootFS{Type: "layers", DiffIDs: []digest.Digest{layer.UncompressedDigest}},
+		History:  []v1.History{{Created: &now, Comment: comment}},
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cfgDigest := digest.FromBytes(cfgJSON)
+	man := v1.Manifest{
+		Versioned: specs.Versioned{SchemaVersion: 2},
+		MediaType: v1.MediaTypeImageManifest,
+		Config:    v1.Descriptor{MediaType: v1.MediaTypeImageConfig, Digest: cfgDigest, Size: int64(len(cfgJSON))},
+		// The layer is described uncompressed: that is how the store holds it,
+		// and a push compresses it then.
+		Layers: []v1.Descriptor{{MediaType: v1.MediaTypeImageLayer, Digest: layer.UncompressedDigest, Size: layer.UncompressedSize}},
+	}
+	manJSON, err := json.Marshal(man)
+	if err != nil {
+		return nil, err
+	}
+	manDigest := digest.FromBytes(manJSON)
+	stored, err := s.store.CreateImage(cfgDigest.Encoded(), nil, layer.ID, "", &storage.ImageOptions{
+		CreationDate: now,
+		Digest:       manDigest,
+		Flags:        map[string]any{localFlag: true},
+		BigData: []storage.ImageBigDataOption{
+			{Key: cfgDigest.String(), Data: cfgJSON, Digest: cfgDigest},
+			{Key: storage.ImageDigestBigDataKey, Data: manJSON, Digest: manDigest},
+			{Key: storage.ImageDigestBigDataKey + "-" + manDigest.String(), Data: manJSON, Digest: manDigest},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import: create image: %w", err)
+	}
+	// Names are added afterwards so that one held by another image moves here,
+	// as docker's tag does.
+	if len(names) > 0 {
+		if err := s.store.AddNames(stored.ID, names); err != nil {
+			_, _ = s.store.DeleteImage(stored.ID, true)
+			return nil, fmt.Errorf("import: name image: %w", err)
+		}
+		if stored, err = s.store.Image(stored.ID); err != nil {
+			return nil, err
+		}
+	}
+	return s.newImage(stored), nil
+}

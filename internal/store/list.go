@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wren-containers/wren/internal/errdefs"
+	"go.podman.io/image/v5/docker/reference"
+)
+
+// ListOptions select what ListImages returns. The zero value lists every
+// image, one entry per name, as docker images does.
+type ListOptions struct {
+	// All also lists intermediate images; wren keeps none yet apart from
+	// dangling ones, which docker shows without -a too.
+	All bool
+	// Filters are docker's key=value filters: dangling=true|false,
+	// reference=pattern, label=key[=value], before=image, since=image.
+	Filters []string
+}
+
+// ImageEntry is one row of docker images: an image under one of its names.
+type ImageEntry struct {
+	Image *Image
+	// Repository and Tag are familiar ("busybox", "latest"), or "<none>".
+	Repository, Tag string
+	// Digest is the manifest digest the image was pulled by, or "<none>".
+	Digest string
+}
+
+// ListImages returns the store's images, newest first, one entry per name
+// (an unnamed image gets one <none> entry), filtered as opts asks.
+func (s *Store) ListImages(ctx context.Context, opts ListOptions) ([]ImageEntry, error) {
+	f, err := s.parseFilters(opts.Filters)
+	if err != nil {
+		return nil, err
+	}
+	imgs, err := s.store.Images()
+	if err != nil {
+		return nil, fmt.Errorf("list images: %w", err)
+	}
+	var out []ImageEntry
+	for i := range imgs {
+		img := s.newImage(&imgs[i])
+		if cfgCreated := s.configCreated(ctx, img); !cfgCreated.IsZero() {
+			img.Created = cfgCreated
+		}
+		ok, err := f.matchImage(ctx, s, img)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		for _, e := range entries(img) {
+			if f.matchEntry(e) {
+				out = append(out, e)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Image.Created.Equal(out[j].Image.Created) {
+			return out[i].Image.Created.After(out[j].Image.Created)
+		}
+		if out[i].Repository != out[j].Repository {
+			return out[i].Repository < out[j].Repository
+		}
+		return out[i].Tag < out[j].Tag
+	})
+	return out, nil
+}
+
+// configCreated is the build time in the image's config, which is what docker
+// shows; the store's own record is only when the image arrived here.
+func (s *Store) configCreated(ctx context.Context, img *Image) time.Time {
+	cfg, err := s.ImageConfig(ctx, img)
+	if err != nil || cfg.Created == nil {
+		return time.Time{}
+	}
+	return *cfg.Created
+}
+
+func entries(img *Image) []ImageEntry {
+	dgst := "<none>"
+	if img.Digest != "" {
+		dgst = img.Digest.String()
+	}
+	var out []ImageEntry
+	for _, n := range img.Names {
+		repo, tag, d := splitName(n)
+		if d == "<none>" {
+			d = dgst
+		}
+		out = append(out, ImageEntry{Image: img, Repository: repo, Tag: tag, Digest: d})
+	}
+	if len(out) == 0 {
+		out = append(out, ImageEntry{Image: img, Repository: "<none>", Tag: "<none>", Digest: dgst})
+	}
+	return out
+}
+
+// imageFilters is the parsed form of ListOptions.Filters.
+type imageFilters struct {
+	dangling   *bool
+	references []string
+	labels     []string
+	before     *time.Time
+	since      *time.Time
+}
+
+func (s *Store) parseFilters(raw []string) (*imageFilters, error) {
+	f := &imageFilters{}
+	for _, kv := range raw {
+		key, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, errdefs.Invalid("bad format of filter (expected name=value): %s", kv)
+		}
+		switch strings.ToLower(key) {
+		case "dangling":
+			switch strings.ToLower(val) {
+			case "true", "1":
+				t := true
+				f.dangling = &t
+			case "false", "0":
+				t := false
+				f.dangling = &t
+			default:
+				return nil, errdefs.Invalid("invalid filter 'dangling=%s'", val)
+			}
+		case "reference":
+			f.references = append(f.references, val)
+		case "label":
+			f.labels = append(f.labels, val)
+		case "before", "since":
+			img, err := s.LookupImage(val)
+			if err != nil {
+				return nil, err
+			}
+			created := img.Created
+			if c := s.configCreated(context.Background(), img); !c.IsZero() {
+				created = c
+			}
+			if key == "before" {
+				f.before = &created
+			} else {
+				f.since = &created
+			}
+		default:
+			return nil, errdefs.Invalid("invalid filter '%s'", key)
+		}
+	}
+	return f, nil
+}
+
+func (f *imageFilters) matchImage(ctx context.Context, s *Store, img *Image) (bool, error) {
+	if f.dangling != nil && (len(img.Names) == 0) != *f.dangling {
+		return false, nil
+	}
+	if f.before != nil && !img.Created.Before(*f.before) {
+		return false, nil
+	}
+	if f.since != nil && !img.Created.After(*f.since) {
+		return false, nil
+	}
+	if len(f.labels) > 0 {
+		cfg, err := s.ImageConfig(ctx, img)
+		if err != nil {
+			return false, err
+		}
+		for _, want := range f.labels {
+			k, v, hasValue := strings.Cut(want, "=")
+			got, ok := cfg.Config.Labels[k]
+			if !ok || hasValue && got != v {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// matchEntry applies reference= to one name, as docker does: the pattern is a
+// path glob on the familiar name, with or without the tag.
+func (f *imageFilters) matchEntry(e ImageEntry) bool {
+	if len(f.references) == 0 {
+		return true
+	}
+	if e.Repository == "<none>" {
+		return false
+	}
+	ref, err := reference.ParseNormalizedNamed(e.Repository + ":" + e.Tag)
+	if e.Tag == "<none>" {
+		ref, err = reference.ParseNormalizedNamed(e.Repository)
+	}
+	if err != nil {
+		return false
+	}
+	for _, pattern := range f.references {
+		if ok, _ := reference.FamiliarMatch(pattern, ref); ok {
+			return true
+		}
+		if ok, _ := reference.FamiliarMatch(pattern, reference.TrimNamed(ref)); ok {
+			return true
+		}
+	}
+	return false
+}

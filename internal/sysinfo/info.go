@@ -1,0 +1,138 @@
+package sysinfo
+
+import (
+	"bufio"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/types/system"
+	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/store"
+	"github.com/wren-containers/wren/internal/userns"
+	"github.com/wren-containers/wren/internal/version"
+	"golang.org/x/sys/unix"
+)
+
+// Info is docker info's shape with what a rootless engine adds: the id mapping,
+// the pause process, where things are stored.
+type Info struct {
+	system.Info
+	Rootless    bool
+	UIDMap      []userns.Range
+	GIDMap      []userns.Range
+	PausePID    int `json:",omitempty"`
+	GraphRoot   string
+	RunRoot     string
+	StorageMode string
+	ConfigDir   string
+}
+
+// Counts is what the caller knows of containers and images.
+type Counts struct {
+	Containers, Running, Paused, Stopped, Images int
+}
+
+// GetInfo describes this engine for cfg's store. It runs inside the user namespace.
+func GetInfo(cfg *config.Config, st *store.Store, n Counts) (*Info, error) {
+	in := &Info{}
+	i := &in.Info
+	hostname, _ := os.Hostname()
+	i.ID = hostname
+	i.Name = hostname
+	i.Containers = n.Containers
+	i.ContainersRunning = n.Running
+	i.ContainersPaused = n.Paused
+	i.ContainersStopped = n.Stopped
+	i.Images = n.Images
+	i.Driver = "overlay"
+	if st.Driver() == store.DriverVFS {
+		i.Driver = "vfs"
+	}
+	status, _ := st.Storage().Status()
+	i.DriverStatus = status
+	if st.Driver() == store.DriverOverlayFUSE {
+		i.DriverStatus = append(i.DriverStatus, [2]string{"Mount Program", "fuse-overlayfs"})
+	}
+	i.SystemTime = time.Now().Format(time.RFC3339Nano)
+	i.LoggingDriver = "json-file"
+	i.CgroupVersion = cgroupVersion()
+	i.CgroupDriver = "cgroupfs"
+	if config.Rootless() && i.CgroupVersion == "1" {
+		i.CgroupDriver = "none"
+	}
+	i.KernelVersion = kernelVersion()
+	i.OperatingSystem = osName()
+	i.OSType = runtime.GOOS
+	i.Architecture = unameMachine()
+	i.NCPU = runtime.NumCPU()
+	var si unix.Sysinfo_t
+	if unix.Sysinfo(&si) == nil {
+		i.MemTotal = int64(si.Totalram) * int64(si.Unit)
+	}
+	i.DockerRootDir = cfg.Root
+	i.ServerVersion = version.Version
+	i.DefaultRuntime = "libcontainer"
+	i.Runtimes = map[string]system.RuntimeWithStatus{"libcontainer": {}}
+	i.IndexServerAddress = "https://index.docker.io/v1/"
+	i.SecurityOptions = []string{"name=seccomp,profile=builtin"}
+	in.Rootless = config.Rootless()
+	if in.Rootless {
+		i.SecurityOptions = append(i.SecurityOptions, "name=rootless")
+		in.UIDMap, _ = userns.ReadMap("/proc/self/uid_map")
+		in.GIDMap, _ = userns.ReadMap("/proc/self/gid_map")
+		in.PausePID = userns.PausePID()
+		if len(in.UIDMap) < 2 {
+			i.Warnings = append(i.Warnings, "WARNING: running with a single id: no subordinate ids in /etc/subuid and /etc/subgid")
+		}
+		if i.CgroupVersion == "1" {
+			i.Warnings = append(i.Warnings, "WARNING: cgroups v1 without delegation: resource limits and stats are not available")
+		}
+	}
+	in.GraphRoot = st.GraphRoot()
+	in.RunRoot = st.RunRoot()
+	in.StorageMode = st.Driver()
+	in.ConfigDir = cfg.ConfigDir
+	return in, nil
+}
+
+func cgroupVersion() string {
+	var fs unix.Statfs_t
+	if unix.Statfs("/sys/fs/cgroup", &fs) == nil && fs.Type == unix.CGROUP2_SUPER_MAGIC {
+		return "2"
+	}
+	return "1"
+}
+
+func kernelVersion() string {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return ""
+	}
+	return unix.ByteSliceToString(u.Release[:])
+}
+
+func unameMachine() string {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return runtime.GOARCH
+	}
+	return unix.ByteSliceToString(u.Machine[:])
+}
+
+// osName reads PRETTY_NAME from os-release.
+func osName() string {
+	f, err := os.Open("/etc/os-release")
+	if err != nil {
+		return runtime.GOOS
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "PRETTY_NAME="); ok {
+			return strings.Trim(v, `"`)
+		}
+	}
+	return runtime.GOOS
+}
