@@ -1,0 +1,40 @@
+// Package image wires the image commands (pull, images, inspect, rmi, tag,
+// import) to internal/store: flags in, one call, output through internal/format.
+package image
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"golang.org/x/sys/unix"
+)
+
+// NewCommand returns `wren image` with its verbs.
+func NewCommand(g *cli.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "image",
+		Short: "Manage images",
+		Args:  cli.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	ls := newListCommand(g)
+	ls.Use = "ls [OPTIONS] [REPOSITORY[:TAG]]"
+	ls.Aliases = []string{"list"}
+	rm := newRemoveCommand(g)
+	rm.Use = "rm [OPTIONS] IMAGE [IMAGE...]"
+	rm.Aliases = []string{"remove", "rmi"}
+	cmd.AddCommand(newPullCommand(g), ls, newInspectCommand(g), rm, newTagCommand(g), newImportCommand(g))
+	return cmd
+}
+
+// TopLevel returns docker's top-level forms: pull, images, rmi, tag, import.
+func TopLevel(g *cli.Globals) []*cobra.Command {
+	return []*cobra.Command{newPullCommand(g), newListCommand(g), newRemoveCommand(g), newTagCommand(g), newImportCommand(g)}
+}
+
+// isTerminal reports whether f is a terminal, which decides live progress bars.
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
