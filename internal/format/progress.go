@@ -22,7 +22,8 @@ type PullProgress struct {
 }
 
 type layerBar struct {
-	bar *mpb.Bar
+	bar  *mpb.Bar
+	size int64
 	// status is read by the bar's decorator on mpb's goroutine.
 	mu     sync.Mutex
 	status string
@@ -73,7 +74,7 @@ func (p *PullProgress) bar(id string, size int64) *layerBar {
 	if size < 0 {
 		size = 0
 	}
-	l := &layerBar{status: "Downloading"}
+	l := &layerBar{status: "Downloading", size: size}
 	l.bar = p.pool.AddBar(size,
 		mpb.BarFillerClearOnComplete(),
 		mpb.PrependDecorators(
@@ -105,7 +106,13 @@ func (p *PullProgress) LayerDone(id, status string) {
 	}
 	l := p.bar(id, 0)
 	l.setStatus(status)
-	l.bar.SetTotal(-1, true)
+	// A bar made with a size completes when it reaches it; one without
+	// (a layer that already exists) completes by fixing its total.
+	if l.size > 0 {
+		l.bar.SetCurrent(l.size)
+	} else {
+		l.bar.SetTotal(-1, true)
+	}
 }
 
 // Close stops what a failed pull left running; call it once the pull returns.

@@ -189,27 +189,19 @@ func isConfigMediaType(mt string) bool {
 		strings.HasSuffix(mt, ".config.v1+json")
 }
 
-// pullError turns a registry failure into one line of the right kind.
+// pullError turns a registry failure into one line of the right kind, in
+// docker's words where docker has them.
 func pullError(named reference.Named, err error) error {
 	name := reference.FamiliarString(named)
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "manifest unknown"), strings.Contains(msg, "name unknown"),
-		strings.Contains(msg, "requested access to the resource is denied"):
-		return errdefs.NotFound("pull %s: manifest for %s not found or access denied: %s", name, name, lastCause(msg))
-	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("pull %s: %w", name, err)
+	case strings.Contains(msg, "manifest unknown"):
+		return errdefs.NotFound("manifest for %s not found: manifest unknown", name)
+	case strings.Contains(msg, "name unknown"), strings.Contains(msg, "requested access to the resource is denied"),
+		strings.Contains(msg, "unauthorized"):
+		return errdefs.NotFound("pull access denied for %s, repository does not exist or may require 'wren login'", reference.FamiliarName(named))
 	}
 	return fmt.Errorf("pull %s: %w", name, err)
-}
-
-// lastCause trims containers-image's chain of contexts to its final reason,
-// which is the part a user can act on.
-func lastCause(msg string) string {
-	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
-		return msg[i+2:]
-	}
-	return msg
 }
 
 type quietReporter struct{}
