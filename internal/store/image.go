@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"time"
 
 	digest "github.com/opencontainers/go-digest"
@@ -52,6 +53,9 @@ func (s *Store) newImage(img *storage.Image) *Image {
 		out.local = true
 		out.Digest = ""
 	}
+	if created := s.configCreated(img); !created.IsZero() {
+		out.Created = created
+	}
 	out.Size = s.layerChainSize(img.TopLayer)
 	if out.Size < 0 {
 		if n, err := s.store.ImageSize(img.ID); err == nil {
@@ -59,6 +63,23 @@ func (s *Store) newImage(img *storage.Image) *Image {
 		}
 	}
 	return out
+}
+
+// configCreated is the build time in the image's config, which is what docker
+// shows; the store's own record is only when the image arrived here. The
+// config is stored under its digest, which is the image ID.
+func (s *Store) configCreated(img *storage.Image) time.Time {
+	raw, err := s.store.ImageBigData(img.ID, "sha256:"+img.ID)
+	if err != nil {
+		return time.Time{}
+	}
+	var cfg struct {
+		Created *time.Time `json:"created"`
+	}
+	if json.Unmarshal(raw, &cfg) != nil || cfg.Created == nil {
+		return time.Time{}
+	}
+	return *cfg.Created
 }
 
 // layerChainSize adds the uncompressed sizes of a layer and its parents;

@@ -45,9 +45,6 @@ func (s *Store) ListImages(ctx context.Context, opts ListOptions) ([]ImageEntry,
 	var out []ImageEntry
 	for i := range imgs {
 		img := s.newImage(&imgs[i])
-		if cfgCreated := s.configCreated(ctx, img); !cfgCreated.IsZero() {
-			img.Created = cfgCreated
-		}
 		ok, err := f.matchImage(ctx, s, img)
 		if err != nil {
 			return nil, err
@@ -71,16 +68,6 @@ func (s *Store) ListImages(ctx context.Context, opts ListOptions) ([]ImageEntry,
 		return out[i].Tag < out[j].Tag
 	})
 	return out, nil
-}
-
-// configCreated is the build time in the image's config, which is what docker
-// shows; the store's own record is only when the image arrived here.
-func (s *Store) configCreated(ctx context.Context, img *Image) time.Time {
-	cfg, err := s.ImageConfig(ctx, img)
-	if err != nil || cfg.Created == nil {
-		return time.Time{}
-	}
-	return *cfg.Created
 }
 
 func entries(img *Image) []ImageEntry {
@@ -140,9 +127,6 @@ func (s *Store) parseFilters(raw []string) (*imageFilters, error) {
 				return nil, err
 			}
 			created := img.Created
-			if c := s.configCreated(context.Background(), img); !c.IsZero() {
-				created = c
-			}
 			if key == "before" {
 				f.before = &created
 			} else {
