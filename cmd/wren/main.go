@@ -5,18 +5,13 @@ import (
 	"os"
 
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
 	"go.podman.io/storage/pkg/reexec"
 )
 
 func main() {
-	// containers-storage re-executes wren for some layer operations, and
-	// libcontainer for a container's init ("wren init"): neither reaches cobra.
+	// containers-storage re-executes wren for some layer operations.
 	if reexec.Init() {
 		return
-	}
-	if len(os.Args) > 1 && os.Args[1] == "init" {
-		run.ContainerInit()
 	}
 	g := &cli.Globals{}
 	root := newRootCommand(g)

@@ -43,6 +43,7 @@ type Container struct {
 type State struct {
 	Status     string    `json:"status"`
 	Pid        int       `json:"pid,omitempty"`
+	MonitorPid int       `json:"monitorPid,omitempty"`
 	ExitCode   int       `json:"exitCode"`
 	Error      string    `json:"error,omitempty"`
 	StartedAt  time.Time `json:"startedAt,omitzero"`

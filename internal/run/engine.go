@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -28,10 +27,6 @@ type Engine struct {
 // NewEngine returns an engine over an open store.
 func NewEngine(cfg *config.Config, st *store.Store) *Engine {
 	return &Engine{Config: cfg, Store: st, Records: NewRecords(cfg)}
-}
-
-func (e *Engine) runtime() *Runtime {
-	return &Runtime{StateDir: filepath.Join(e.Config.RunRoot, "runtime"), Rootless: config.Rootless()}
 }
 
 // resolveImage finds the image to run, pulling it as the pull policy says.
@@ -188,11 +183,11 @@ func (e *Engine) RemoveByRef(ref string, force bool) error {
 	if err != nil {
 		return err
 	}
-	if c.State.Status == StateRunning && processAlive(c.State.Pid) {
+	if c.State.Status == StateRunning && processAlive(c.State.MonitorPid) {
 		if !force {
 			return errdefs.Conflict("cannot remove container %q: container is running: stop the container before removing or force remove", "/"+c.Name)
 		}
-		_ = syscallKill(c.State.Pid)
+		_ = syscallKill(c.State.MonitorPid)
 	}
 	return e.Remove(c)
 }

@@ -2,30 +2,31 @@ package run
 
 import (
 	"context"
-	"io"
+	"errors"
+	"fmt"
 	"os"
-	"sync"
+	"os/exec"
+	"path/filepath"
 	"time"
+
+	"github.com/wren-containers/wren/internal/bundle"
+	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
 )
 
-// WinSize is a terminal's size in characters.
-type WinSize struct{ Width, Height uint16 }
-
-// Streams connect a container run in the foreground to its caller.
+// Streams connect a container run in the foreground to its caller. They are
+// handed to wren-monitor as they are, so output never passes through wren.
 type Streams struct {
-	// In is the container's stdin when interactive (nil otherwise); Out and Err
-	// its output (Err is unused with a terminal, where both go to Out).
-	In       io.Reader
-	Out, Err io.Writer
-	// Resize delivers the caller's terminal size; the first value is the initial size.
-	Resize <-chan WinSize
-	// Signals are forwarded to the container's first process.
+	// In is the container's stdin when interactive; Out and Err its output (with a
+	// terminal, both go to Out).
+	In, Out, Err *os.File
+	// Signals are passed on to the container while it runs.
 	Signals <-chan os.Signal
 }
 
 // RunForeground starts a created container and waits for it while the caller
-// stays attached; no monitor process is involved. It returns the container's exit
-// code; with Options.Remove the container is gone afterwards.
+// stays attached. wren-monitor runs it; wren waits, then records the exit and,
+// with Options.Remove, removes the container. It returns the container's exit code.
 func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (code int, retErr error) {
 	defer func() {
 		if c.Options.Remove {
@@ -34,6 +35,10 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 			}
 		}
 	}()
+	monitorPath, err := bundle.MonitorPath()
+	if err != nil {
+		return -1, err
+	}
 	_, in, err := e.prepare(ctx, c)
 	if err != nil {
 		return -1, err
@@ -43,68 +48,76 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	if err != nil {
 		return -1, err
 	}
-	var size WinSize
-	if c.Options.TTY && s.Resize != nil {
-		select {
-		case size = <-s.Resize:
-		default:
-		}
+	dir := e.Records.Path(c.ID)
+	b := &bundle.Bundle{
+		ID:          c.ID,
+		Spec:        spec,
+		StateDir:    filepath.Join(e.Config.RunRoot, "runtime"),
+		Rootless:    config.Rootless(),
+		Interactive: c.Options.Interactive,
+		ResultFile:  filepath.Join(dir, "result.json"),
+		LogLevel:    e.Config.LogLevel,
 	}
-	stdio := Stdio{Stdout: s.Out, Stderr: s.Err}
-	if c.Options.Interactive {
-		stdio.Stdin = s.In
-	}
-	task, err := e.runtime().Start(c.ID, spec, stdio, size.Width, size.Height)
-	if err != nil {
-		c.State = State{Status: StateExited, ExitCode: 127, Error: err.Error(), FinishedAt: time.Now().UTC()}
-		if !c.Options.Remove {
-			_ = e.Records.Save(c)
-		}
+	bundlePath := filepath.Join(dir, "bundle.json")
+	if err := bundle.Write(bundlePath, b); err != nil {
 		return -1, err
 	}
-	defer task.Destroy()
-	c.State = State{Status: StateRunning, Pid: task.Pid(), StartedAt: time.Now().UTC()}
-	if !c.Options.Remove {
-		if err := e.Records.Save(c); err != nil {
-			_ = task.Signal(os.Kill)
-		}
-	}
+	_ = os.Remove(b.ResultFile)
 
-	var output sync.WaitGroup
-	if task.Console != nil {
-		output.Add(1)
-		go func() {
-			defer output.Done()
-			_, _ = io.Copy(s.Out, task.Console)
-		}()
-		if c.Options.Interactive && s.In != nil {
-			go func() { _, _ = io.Copy(task.Console, s.In) }()
-		}
-		if s.Resize != nil {
-			go func() {
-				for ws := range s.Resize {
-					_ = setWinSize(task.Console, ws)
-				}
-			}()
-		}
+	cmd := exec.Command(monitorPath, "run", bundlePath)
+	cmd.Args[0] = "wren-monitor"
+	cmd.Stdout, cmd.Stderr = s.Out, s.Err
+	if c.Options.Interactive {
+		cmd.Stdin = s.In
 	}
+	if err := cmd.Start(); err != nil {
+		return -1, fmt.Errorf("start wren-monitor: %w", err)
+	}
+	c.State = State{Status: StateRunning, MonitorPid: cmd.Process.Pid, StartedAt: time.Now().UTC()}
+	if !c.Options.Remove {
+		_ = e.Records.Save(c)
+	}
+	done := make(chan struct{})
 	if s.Signals != nil {
 		go func() {
-			for sig := range s.Signals {
-				_ = task.Signal(sig)
+			for {
+				select {
+				case sig := <-s.Signals:
+					_ = cmd.Process.Signal(sig)
+				case <-done:
+					return
+				}
 			}
 		}()
 	}
-	code, err = task.Wait()
-	output.Wait()
-	c.State.Status = StateExited
-	c.State.ExitCode = code
-	c.State.Pid = 0
-	c.State.FinishedAt = time.Now().UTC()
-	if !c.Options.Remove {
-		if serr := e.Records.Save(c); serr != nil && err == nil {
-			err = serr
+	waitErr := cmd.Wait()
+	close(done)
+
+	res, err := bundle.ReadResult(b.ResultFile)
+	if err != nil {
+		res = &bundle.Result{ExitCode: 125, Error: fmt.Sprintf("wren-monitor ended without a result (%v)", waitErr)}
+		if !errors.Is(err, os.ErrNotExist) {
+			res.Error = err.Error()
 		}
 	}
-	return code, err
+	c.State = State{
+		Status:     StateExited,
+		ExitCode:   res.ExitCode,
+		Error:      res.Error,
+		StartedAt:  res.StartedAt,
+		FinishedAt: res.FinishedAt,
+	}
+	if c.State.FinishedAt.IsZero() {
+		c.State.FinishedAt = time.Now().UTC()
+	}
+	if !c.Options.Remove {
+		if err := e.Records.Save(c); err != nil {
+			return res.ExitCode, err
+		}
+	}
+	if res.StartedAt.IsZero() && res.Error != "" {
+		// The user's command never ran: Docker reports why, with 125, 126 or 127.
+		return res.ExitCode, &errdefs.ExitCode{Code: res.ExitCode, Msg: res.Error}
+	}
+	return res.ExitCode, nil
 }

@@ -35,4 +35,3 @@ func newRmCommand(g *cli.Globals) *cobra.Command {
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "Force the removal of a running container (uses SIGKILL)")
 	return cmd
 }
-

@@ -94,20 +94,18 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 		return err
 	}
 	streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
-	if term != nil {
-		if opts.Interactive {
-			if err := term.SetRaw(); err != nil {
-				return err
-			}
-			defer term.Reset()
+	if term != nil && opts.Interactive {
+		if err := term.SetRaw(); err != nil {
+			return err
 		}
-		streams.Resize = watchSize(term)
-	} else if !opts.TTY {
-		sigs := make(chan os.Signal, 16)
-		signal.Notify(sigs, proxiedSignals...)
-		defer signal.Stop(sigs)
-		streams.Signals = sigs
+		defer term.Reset()
 	}
+	// wren-monitor shares wren's process group, so signals a terminal sends (^C,
+	// ^\) reach it directly; wren passes on only those sent to wren alone.
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, proxiedSignals...)
+	defer signal.Stop(sigs)
+	streams.Signals = filterTerminalSignals(sigs, term != nil || isTerminal(os.Stdin))
 	code, err := eng.RunForeground(cmd.Context(), c, streams)
 	if err != nil {
 		return err
@@ -133,31 +131,31 @@ func callerTerminal(interactive bool) (console.Console, error) {
 	return nil, nil
 }
 
-// proxiedSignals are forwarded to a foreground container without a terminal, as
-// docker's --sig-proxy does; SIGCHLD, SIGPIPE and SIGURG are the caller's own.
+// proxiedSignals are passed on to a foreground container, as docker's --sig-proxy
+// does; SIGCHLD, SIGPIPE, SIGURG and SIGWINCH are the caller's own.
 var proxiedSignals = []os.Signal{
 	syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM,
-	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGALRM,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGALRM,
 }
 
-// watchSize sends the terminal's size now and whenever it changes.
-func watchSize(c console.Console) <-chan run.WinSize {
-	ch := make(chan run.WinSize, 4)
-	send := func() {
-		if ws, err := c.Size(); err == nil {
-			select {
-			case ch <- run.WinSize{Width: ws.Width, Height: ws.Height}:
-			default:
+// filterTerminalSignals drops ^C and ^\ when a terminal delivers them to the
+// whole process group, wren-monitor included, so the container gets them once.
+func filterTerminalSignals(in <-chan os.Signal, terminal bool) <-chan os.Signal {
+	if !terminal {
+		return in
+	}
+	out := make(chan os.Signal, 16)
+	go func() {
+		for sig := range in {
+			if sig != syscall.SIGINT && sig != syscall.SIGQUIT {
+				out <- sig
 			}
 		}
-	}
-	send()
-	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
-	go func() {
-		for range winch {
-			send()
-		}
 	}()
-	return ch
+	return out
+}
+
+func isTerminal(f *os.File) bool {
+	_, err := console.ConsoleFromFile(f)
+	return err == nil
 }

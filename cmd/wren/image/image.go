@@ -1,5 +1,3 @@
-// Package image wires the image commands (pull, images, inspect, rmi, tag,
-// import) to internal/store: flags in, one call, output through internal/format.
 package image
 
 import (

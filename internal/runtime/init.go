@@ -1,4 +1,4 @@
-package run
+package runtime
 
 import (
 	"github.com/opencontainers/runc/libcontainer"

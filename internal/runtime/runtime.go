@@ -1,4 +1,4 @@
-package run
+package runtime
 
 import (
 	"errors"
@@ -17,6 +17,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"golang.org/x/sys/unix"
 )
 
 // Runtime runs containers in this process through libcontainer; StateDir is
@@ -187,4 +188,9 @@ func (t *Task) Destroy() error {
 		t.Console.Close()
 	}
 	return t.container.Destroy()
+}
+
+// SetWinSize resizes a terminal.
+func SetWinSize(f *os.File, width, height uint16) error {
+	return unix.IoctlSetWinsize(int(f.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Col: width, Row: height})
 }

@@ -1,0 +1,112 @@
+package bundle
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/wren-containers/wren/internal/atomicfile"
+)
+
+// Bundle is what wren-monitor runs.
+type Bundle struct {
+	ID   string      `json:"id"`
+	Spec *specs.Spec `json:"spec"`
+	// StateDir is libcontainer's state root.
+	StateDir string `json:"stateDir"`
+	// Rootless is true inside wren's user namespace: cgroups may be out of reach.
+	Rootless bool `json:"rootless"`
+	// Interactive passes the monitor's stdin to the container.
+	Interactive bool `json:"interactive"`
+	// ResultFile is where the monitor records the container's fate.
+	ResultFile string `json:"resultFile"`
+	LogLevel   string `json:"logLevel"`
+}
+
+// Result is what the monitor records: once when the process runs, again when it ends.
+type Result struct {
+	Pid        int       `json:"pid,omitempty"`
+	Running    bool      `json:"running"`
+	ExitCode   int       `json:"exitCode"`
+	Error      string    `json:"error,omitempty"`
+	StartedAt  time.Time `json:"startedAt,omitzero"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
+}
+
+// Write saves a bundle atomically.
+func Write(path string, b *Bundle) error {
+	data, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, data, 0o600)
+}
+
+// Read loads a bundle.
+func Read(path string) (*Bundle, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var b Bundle
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", path, err)
+	}
+	return &b, nil
+}
+
+// WriteResult saves a result atomically, so a reader never sees half of one.
+func WriteResult(path string, r *Result) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, data, 0o600)
+}
+
+// ReadResult loads a result; os.ErrNotExist when the monitor wrote none.
+func ReadResult(path string) (*Result, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("result %s: %w", path, err)
+	}
+	return &r, nil
+}
+
+// EnvMonitor overrides where the wren-monitor binary is.
+const EnvMonitor = "WREN_MONITOR"
+
+// ErrNoMonitor is returned when wren-monitor is not installed with wren.
+var ErrNoMonitor = errors.New("wren-monitor not found beside wren, in ../libexec/wren or in PATH: reinstall wren")
+
+// MonitorPath finds wren-monitor: $WREN_MONITOR, beside the wren executable,
+// in ../libexec/wren from it, or in PATH.
+func MonitorPath() (string, error) {
+	if p := os.Getenv(EnvMonitor); p != "" {
+		return p, nil
+	}
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Dir(exe)
+		for _, p := range []string{
+			filepath.Join(dir, "wren-monitor"),
+			filepath.Join(dir, "..", "libexec", "wren", "wren-monitor"),
+		} {
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p, nil
+			}
+		}
+	}
+	if p, err := exec.LookPath("wren-monitor"); err == nil {
+		return p, nil
+	}
+	return "", ErrNoMonitor
+}

@@ -1,0 +1,123 @@
+package monitor
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/wren-containers/wren/internal/bundle"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/runtime"
+	"golang.org/x/sys/unix"
+)
+
+// Main is wren-monitor's entry point: `wren-monitor run BUNDLE`. It returns the
+// process exit code: the container's, or Docker's 125/126/127 for a failure to
+// start it.
+func Main(args []string) int {
+	if len(args) != 2 || args[0] != "run" {
+		fmt.Fprintln(os.Stderr, "usage: wren-monitor run BUNDLE")
+		return errdefs.CodeWrenError
+	}
+	b, err := bundle.Read(args[1])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+		return errdefs.CodeWrenError
+	}
+	if lvl, err := logrus.ParseLevel(b.LogLevel); err == nil {
+		logrus.SetLevel(lvl)
+	}
+	return runForeground(b)
+}
+
+// forwarded are the signals passed on to the container; SIGCHLD, SIGPIPE,
+// SIGURG (the Go runtime's) and SIGWINCH (a resize) are the monitor's own.
+var forwarded = []os.Signal{
+	syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGCONT,
+}
+
+// runForeground runs the container with the monitor's own stdio, as wren run
+// does without -d: a terminal when the spec asks for one, else the fds as they are.
+func runForeground(b *bundle.Bundle) int {
+	sigs := make(chan os.Signal, 32)
+	signal.Notify(sigs, forwarded...)
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+
+	callerTTY := callerTerminal()
+	var width, height uint16
+	if callerTTY >= 0 {
+		width, height = termSize(callerTTY)
+	}
+	stdio := runtime.Stdio{Stdout: os.Stdout, Stderr: os.Stderr}
+	if b.Interactive {
+		stdio.Stdin = os.Stdin
+	}
+	rt := &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless}
+	task, err := rt.Start(b.ID, b.Spec, stdio, width, height)
+	if err != nil {
+		code := errdefs.Code(err)
+		_ = bundle.WriteResult(b.ResultFile, &bundle.Result{ExitCode: code, Error: err.Error(), FinishedAt: time.Now().UTC()})
+		return code
+	}
+	started := time.Now().UTC()
+	_ = bundle.WriteResult(b.ResultFile, &bundle.Result{Pid: task.Pid(), Running: true, StartedAt: started})
+
+	var output sync.WaitGroup
+	if task.Console != nil {
+		output.Add(1)
+		go func() {
+			defer output.Done()
+			_, _ = io.Copy(os.Stdout, task.Console)
+		}()
+		if b.Interactive {
+			go func() { _, _ = io.Copy(task.Console, os.Stdin) }()
+		}
+	}
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				_ = task.Signal(sig)
+			case <-winch:
+				if task.Console != nil && callerTTY >= 0 {
+					w, h := termSize(callerTTY)
+					_ = runtime.SetWinSize(task.Console, w, h)
+				}
+			}
+		}
+	}()
+	code, err := task.Wait()
+	output.Wait()
+	_ = task.Destroy()
+	res := &bundle.Result{ExitCode: code, StartedAt: started, FinishedAt: time.Now().UTC()}
+	if err != nil {
+		res.Error = err.Error()
+	}
+	_ = bundle.WriteResult(b.ResultFile, res)
+	return code
+}
+
+// callerTerminal is the fd of the caller's terminal (stdin, else stdout), or -1.
+func callerTerminal() int {
+	for _, fd := range []int{0, 1} {
+		if _, err := unix.IoctlGetTermios(fd, unix.TCGETS); err == nil {
+			return fd
+		}
+	}
+	return -1
+}
+
+func termSize(fd int) (uint16, uint16) {
+	ws, err := unix.IoctlGetWinsize(fd, unix.TIOCGWINSZ)
+	if err != nil {
+		return 0, 0
+	}
+	return ws.Col, ws.Row
+}
