@@ -36,7 +36,13 @@ func (e *Engine) resolveImage(ctx context.Context, opts *Options) (*store.Image,
 	var err error
 	switch opts.Pull {
 	case "", "missing":
-		img, err = e.Store.PullIfMissing(ctx, opts.Image, pull)
+		img, err = e.Store.LookupImage(opts.Image)
+		if errors.Is(err, errdefs.ErrNotFound) {
+			if e.PullReporter != nil {
+				e.PullReporter.Status(fmt.Sprintf("Unable to find image '%s' locally", opts.Image))
+			}
+			img, err = e.Store.Pull(ctx, opts.Image, pull)
+		}
 	case "always":
 		img, err = e.Store.Pull(ctx, opts.Image, pull)
 	case "never":

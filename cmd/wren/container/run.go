@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/run"
 )
 
@@ -89,7 +90,10 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 		return err
 	}
 	eng := run.NewEngine(&g.Config, st)
+	progress := format.NewPullProgress(os.Stderr, isTerminal(os.Stderr))
+	eng.PullReporter = progress
 	c, err := eng.Create(cmd.Context(), *opts)
+	progress.Close()
 	if err != nil {
 		return err
 	}
