@@ -28,14 +28,35 @@ type Bundle struct {
 	LogLevel   string `json:"logLevel"`
 }
 
-// Result is what the monitor records: once when the process runs, again when it ends.
+// Result is what the monitor records: when the process runs, when it restarts,
+// when a healthcheck ends, and when it has ended for good.
 type Result struct {
-	Pid        int       `json:"pid,omitempty"`
-	Running    bool      `json:"running"`
-	ExitCode   int       `json:"exitCode"`
-	Error      string    `json:"error,omitempty"`
-	StartedAt  time.Time `json:"startedAt,omitzero"`
-	FinishedAt time.Time `json:"finishedAt,omitzero"`
+	MonitorPid   int       `json:"monitorPid"`
+	Pid          int       `json:"pid,omitempty"`
+	Running      bool      `json:"running"`
+	Restarting   bool      `json:"restarting,omitempty"`
+	ExitCode     int       `json:"exitCode"`
+	Error        string    `json:"error,omitempty"`
+	OOMKilled    bool      `json:"oomKilled,omitempty"`
+	RestartCount int       `json:"restartCount,omitempty"`
+	Health       *Health   `json:"health,omitempty"`
+	StartedAt    time.Time `json:"startedAt,omitzero"`
+	FinishedAt   time.Time `json:"finishedAt,omitzero"`
+}
+
+// Health is a container's healthcheck state in Docker's shape.
+type Health struct {
+	Status        string        `json:"Status"`
+	FailingStreak int           `json:"FailingStreak"`
+	Log           []HealthProbe `json:"Log"`
+}
+
+// HealthProbe is one run of the healthcheck.
+type HealthProbe struct {
+	Start    time.Time `json:"Start"`
+	End      time.Time `json:"End"`
+	ExitCode int       `json:"ExitCode"`
+	Output   string    `json:"Output"`
 }
 
 // Write saves a bundle atomically.

@@ -63,11 +63,11 @@ func runForeground(b *bundle.Bundle) int {
 	task, err := rt.Start(b.ID, b.Spec, stdio, width, height)
 	if err != nil {
 		code := errdefs.Code(err)
-		_ = bundle.WriteResult(b.ResultFile, &bundle.Result{ExitCode: code, Error: err.Error(), FinishedAt: time.Now().UTC()})
+		_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), ExitCode: code, Error: err.Error(), FinishedAt: time.Now().UTC()})
 		return code
 	}
 	started := time.Now().UTC()
-	_ = bundle.WriteResult(b.ResultFile, &bundle.Result{Pid: task.Pid(), Running: true, StartedAt: started})
+	_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), Pid: task.Pid(), Running: true, StartedAt: started})
 
 	var output sync.WaitGroup
 	if task.Console != nil {
@@ -96,7 +96,7 @@ func runForeground(b *bundle.Bundle) int {
 	code, err := task.Wait()
 	output.Wait()
 	_ = task.Destroy()
-	res := &bundle.Result{ExitCode: code, StartedAt: started, FinishedAt: time.Now().UTC()}
+	res := &bundle.Result{MonitorPid: os.Getpid(), ExitCode: code, StartedAt: started, FinishedAt: time.Now().UTC()}
 	if err != nil {
 		res.Error = err.Error()
 	}

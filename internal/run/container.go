@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wren-containers/wren/internal/atomicfile"
+	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
 )
@@ -41,13 +42,18 @@ type Container struct {
 
 // State is what a container is doing now.
 type State struct {
-	Status     string    `json:"status"`
-	Pid        int       `json:"pid,omitempty"`
-	MonitorPid int       `json:"monitorPid,omitempty"`
-	ExitCode   int       `json:"exitCode"`
-	Error      string    `json:"error,omitempty"`
-	StartedAt  time.Time `json:"startedAt,omitzero"`
-	FinishedAt time.Time `json:"finishedAt,omitzero"`
+	Status string `json:"status"`
+	// Pid is the container's first process; MonitorPid the wren-monitor that owns it.
+	Pid          int            `json:"pid,omitempty"`
+	MonitorPid   int            `json:"monitorPid,omitempty"`
+	Paused       bool           `json:"paused,omitempty"`
+	ExitCode     int            `json:"exitCode"`
+	Error        string         `json:"error,omitempty"`
+	OOMKilled    bool           `json:"oomKilled,omitempty"`
+	RestartCount int            `json:"restartCount,omitempty"`
+	Health       *bundle.Health `json:"health,omitempty"`
+	StartedAt    time.Time      `json:"startedAt,omitzero"`
+	FinishedAt   time.Time      `json:"finishedAt,omitzero"`
 }
 
 const recordFile = "container.json"
@@ -79,7 +85,7 @@ func (r *Records) Save(c *Container) error {
 func (r *Records) Load(id string) (*Container, error) {
 	data, err := os.ReadFile(filepath.Join(r.Path(id), recordFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, errdefs.NotFound("No such container: %s", id)
+		return nil, errNoSuchContainer(id)
 	}
 	if err != nil {
 		return nil, err
@@ -88,6 +94,7 @@ func (r *Records) Load(id string) (*Container, error) {
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("container %s: corrupt record: %w", id, err)
 	}
+	r.Refresh(&c)
 	return &c, nil
 }
 
@@ -134,7 +141,7 @@ func (r *Records) Lookup(ref string) (*Container, error) {
 	}
 	switch len(byPrefix) {
 	case 0:
-		return nil, errdefs.NotFound("No such container: %s", ref)
+		return nil, errNoSuchContainer(ref)
 	case 1:
 		return byPrefix[0], nil
 	}
@@ -145,3 +152,5 @@ func (r *Records) Lookup(ref string) (*Container, error) {
 func (r *Records) Remove(id string) error {
 	return os.RemoveAll(r.Path(id))
 }
+
+func errNoSuchContainer(ref string) error { return errdefs.NotFound("No such container: %s", ref) }
