@@ -63,7 +63,7 @@ func repoTags(img *Image) []string {
 	for _, n := range img.Names {
 		if ref, err := reference.ParseNormalizedNamed(n); err == nil {
 			if _, ok := ref.(reference.Tagged); ok {
-				tags = append(tags, reference.FamiliarString(ref))
+				tags = append(tags, familiarString(ref))
 			}
 		}
 	}
@@ -92,7 +92,7 @@ func repoDigests(img *Image) []string {
 			if err != nil {
 				continue
 			}
-			s := reference.FamiliarString(c)
+			s := familiarString(c)
 			if !seen[s] {
 				seen[s] = true
 				out = append(out, s)

@@ -83,7 +83,7 @@ func (s *Store) Pull(ctx context.Context, name string, opts PullOptions) (*Image
 	}
 	if img, err := s.lookupName(named); err == nil && hasDigest(img.Digests, topDigest) {
 		rep.Status("Digest: " + topDigest.String())
-		rep.Status("Status: Image is up to date for " + reference.FamiliarString(named))
+		rep.Status("Status: Image is up to date for " + familiarString(named))
 		return s.newImage(img), nil
 	}
 
@@ -118,10 +118,10 @@ func (s *Store) Pull(ctx context.Context, name string, opts PullOptions) (*Image
 	}
 	img, err := s.lookupName(named)
 	if err != nil {
-		return nil, fmt.Errorf("pull %s: image not found after copy: %w", reference.FamiliarString(named), err)
+		return nil, fmt.Errorf("pull %s: image not found after copy: %w", familiarString(named), err)
 	}
 	rep.Status("Digest: " + topDigest.String())
-	rep.Status("Status: Downloaded newer image for " + reference.FamiliarString(named))
+	rep.Status("Status: Downloaded newer image for " + familiarString(named))
 	return s.newImage(img), nil
 }
 
@@ -192,7 +192,7 @@ func isConfigMediaType(mt string) bool {
 // pullError turns a registry failure into one line of the right kind, in
 // docker's words where docker has them.
 func pullError(named reference.Named, err error) error {
-	name := reference.FamiliarString(named)
+	name := familiarString(named)
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "manifest unknown"):

@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -83,7 +82,18 @@ func FamiliarName(name string) string {
 	if err != nil {
 		return name
 	}
-	return reference.FamiliarString(ref)
+	return familiarString(ref)
+}
+
+// familiarString is docker's short spelling of ref, unless that spelling would
+// name something else: docker.io/0.0/x shortens to 0.0/x, which reads as a
+// registry called 0.0, so such names stay in full.
+func familiarString(ref reference.Named) string {
+	fam := reference.FamiliarString(ref)
+	if again, err := reference.ParseNormalizedNamed(fam); err != nil || again.String() != ref.String() {
+		return ref.String()
+	}
+	return fam
 }
 
 // splitName splits a stored name into the repository and the tag and digest
@@ -95,6 +105,9 @@ func splitName(name string) (repo, tag, dgst string) {
 		return
 	}
 	repo = reference.FamiliarName(ref)
+	if again, err := reference.ParseNormalizedNamed(repo); err != nil || again.Name() != ref.Name() {
+		repo = ref.Name()
+	}
 	if t, ok := ref.(reference.Tagged); ok {
 		tag = t.Tag()
 	}
@@ -121,9 +134,4 @@ func tagOrDigest(named reference.Named) string {
 		return t.Tag()
 	}
 	return DefaultTag
-}
-
-// repoTagString joins a repository and tag for display, for messages.
-func repoTagString(named reference.Named) string {
-	return fmt.Sprint(reference.FamiliarString(named))
 }

@@ -56,7 +56,7 @@ func (s *Store) lookupName(named reference.Named) (*storage.Image, error) {
 	}
 	dgst, ok := named.(reference.Digested)
 	if !ok {
-		return nil, noSuchImage(reference.FamiliarString(named))
+		return nil, noSuchImage(familiarString(named))
 	}
 	imgs, err := s.store.ImagesByDigest(dgst.Digest())
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Store) lookupName(named reference.Named) (*storage.Image, error) {
 	if len(imgs) == 1 {
 		return imgs[0], nil
 	}
-	return nil, noSuchImage(reference.FamiliarString(named))
+	return nil, noSuchImage(familiarString(named))
 }
 
 func (s *Store) lookupPrefix(input, prefix string) (*storage.Image, error) {
