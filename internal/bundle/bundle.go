@@ -26,7 +26,51 @@ type Bundle struct {
 	// ResultFile is where the monitor records the container's fate.
 	ResultFile string `json:"resultFile"`
 	LogLevel   string `json:"logLevel"`
+
+	// The rest concerns detached containers, which the monitor owns alone.
+	Detach bool `json:"detach,omitempty"`
+	// Dir is the container's directory: the attach and control sockets live there.
+	Dir string `json:"dir,omitempty"`
+	// StdinOnce closes the container's stdin when the first attached client ends its input.
+	StdinOnce bool          `json:"stdinOnce,omitempty"`
+	Log       LogConfig     `json:"log"`
+	Restart   RestartPolicy `json:"restart"`
+	// StopFile, while present, says the user stopped the container: no restart.
+	StopFile string `json:"stopFile,omitempty"`
+	// ExitCommand runs once the container has ended for good (wren's cleanup).
+	ExitCommand []string     `json:"exitCommand,omitempty"`
+	Health      *HealthCheck `json:"health,omitempty"`
 }
+
+// LogConfig is where and how a detached container's output is logged.
+type LogConfig struct {
+	Driver   string `json:"driver"`
+	Path     string `json:"path"`
+	MaxSize  int64  `json:"maxSize,omitempty"`
+	MaxFiles int    `json:"maxFiles,omitempty"`
+}
+
+// RestartPolicy is Docker's: no, always, unless-stopped, on-failure with MaxRetries.
+type RestartPolicy struct {
+	Name       string `json:"name,omitempty"`
+	MaxRetries int    `json:"maxRetries,omitempty"`
+}
+
+// HealthCheck is a container's healthcheck, from the image or the flags.
+type HealthCheck struct {
+	// Test is the command: the argv, or ["sh","-c",cmd] for the shell form.
+	Test        []string      `json:"test"`
+	Interval    time.Duration `json:"interval"`
+	Timeout     time.Duration `json:"timeout"`
+	StartPeriod time.Duration `json:"startPeriod"`
+	Retries     int           `json:"retries"`
+}
+
+// Socket names in a container's directory.
+const (
+	AttachSocket  = "attach.sock"
+	ControlSocket = "ctl.sock"
+)
 
 // Result is what the monitor records: when the process runs, when it restarts,
 // when a healthcheck ends, and when it has ended for good.

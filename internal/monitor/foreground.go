@@ -18,7 +18,7 @@ import (
 
 // Main is wren-monitor's entry point: `wren-monitor run BUNDLE`. It returns the
 // process exit code: the container's, or Docker's 125/126/127 for a failure to
-// start it.
+// start it. A detached bundle reports its start on fd 3 and runs on alone.
 func Main(args []string) int {
 	if len(args) != 2 || args[0] != "run" {
 		fmt.Fprintln(os.Stderr, "usage: wren-monitor run BUNDLE")
@@ -31,6 +31,9 @@ func Main(args []string) int {
 	}
 	if lvl, err := logrus.ParseLevel(b.LogLevel); err == nil {
 		logrus.SetLevel(lvl)
+	}
+	if b.Detach {
+		return runDetached(b, os.NewFile(3, "ready"))
 	}
 	return runForeground(b)
 }

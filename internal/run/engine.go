@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -189,11 +190,25 @@ func (e *Engine) RemoveByRef(ref string, force bool) error {
 	if err != nil {
 		return err
 	}
-	if c.State.Status == StateRunning && processAlive(c.State.MonitorPid) {
+	unlock, err := e.Records.Lock(c.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if c, err = e.Records.Load(c.ID); err != nil {
+		return err
+	}
+	if c.Running() || c.State.Status == StateRestarting {
 		if !force {
 			return errdefs.Conflict("cannot remove container %q: container is running: stop the container before removing or force remove", "/"+c.Name)
 		}
-		_ = syscallKill(c.State.MonitorPid)
+		_ = os.WriteFile(filepath.Join(e.Records.Path(c.ID), stopFile), nil, 0o600)
+		if c.State.Pid > 0 {
+			_ = syscallKill(c.State.Pid)
+		}
+		if err := e.waitExit(context.Background(), c, 30*time.Second); err != nil {
+			return fmt.Errorf("remove container %s: it did not stop: %w", ref, err)
+		}
 	}
 	return e.Remove(c)
 }

@@ -26,4 +26,15 @@ type Options struct {
 	Pull string
 	// TLSVerify, when false, allows a plain-HTTP or unverified registry for the pull.
 	TLSVerify *bool
+
+	// Detach runs the container under its monitor with nobody attached (run -d).
+	Detach bool
+	// Restart is Docker's --restart: no, always, unless-stopped, on-failure[:N].
+	Restart string
+	// StopSignal and StopTimeout override the image's STOPSIGNAL and Docker's 10 s.
+	StopSignal  string
+	StopTimeout *int
+	// LogDriver and LogOpts are --log-driver and --log-opt key=value.
+	LogDriver string
+	LogOpts   []string
 }

@@ -14,11 +14,14 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newRunCommand(g), newRmCommand(g))
+	cmd.AddCommand(newRunCommand(g), newRmCommand(g), newStartCommand(g), newStopCommand(g),
+		newRestartCommand(g), newKillCommand(g), newCleanupCommand(g))
+	cmd.AddCommand(queryVerbs(g)...)
 	return cmd
 }
 
 // TopLevel returns Docker's top-level forms: `wren run`, `wren rm`.
 func TopLevel(g *cli.Globals) []*cobra.Command {
-	return []*cobra.Command{newRunCommand(g), newRmCommand(g)}
+	return append([]*cobra.Command{newRunCommand(g), newRmCommand(g), newStartCommand(g), newStopCommand(g),
+		newRestartCommand(g), newKillCommand(g)}, queryTopLevel(g)...)
 }

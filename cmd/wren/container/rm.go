@@ -1,9 +1,6 @@
 package container
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/run"
@@ -16,20 +13,9 @@ func newRmCommand(g *cli.Globals) *cobra.Command {
 		Short: "Remove one or more containers",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			eng := run.NewEngine(&g.Config, st)
-			var errs []error
-			for _, ref := range args {
-				if err := eng.RemoveByRef(ref, force); err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), ref)
-			}
-			return errors.Join(errs...)
+			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
+				return eng.RemoveByRef(ref, force)
+			})
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "Force the removal of a running container (uses SIGKILL)")

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -49,6 +50,7 @@ func newRunCommand(g *cli.Globals) *cobra.Command {
 	flags.SetInterspersed(false)
 	addCreateFlags(cmd, &f)
 	flags.BoolVar(&f.opts.Remove, "rm", false, "Automatically remove the container when it exits")
+	flags.BoolVarP(&f.opts.Detach, "detach", "d", false, "Run container in background and print container ID")
 	return cmd
 }
 
@@ -72,6 +74,11 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.StringArrayVarP(&f.labels, "label", "l", nil, "Set meta data on a container")
 	flags.StringVar(&o.Pull, "pull", "missing", `Pull image before running ("always", "missing", "never")`)
 	flags.BoolVar(&f.tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when pulling")
+	flags.StringVar(&o.Restart, "restart", "no", "Restart policy to apply when a container exits (no, always, unless-stopped, on-failure[:N])")
+	flags.StringVar(&o.StopSignal, "stop-signal", "", "Signal to stop the container")
+	flags.Var(&optionalInt{p: &o.StopTimeout}, "stop-timeout", "Timeout (in seconds) to stop a container")
+	flags.StringVar(&o.LogDriver, "log-driver", "", "Logging driver for the container (json-file, k8s-file, none)")
+	flags.StringArrayVar(&o.LogOpts, "log-opt", nil, "Log driver options (max-size, max-file)")
 	// cobra's -h help shorthand would clash with Docker's -h/--hostname.
 	flags.Bool("help", false, "Print usage")
 }
@@ -96,6 +103,13 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 	progress.Close()
 	if err != nil {
 		return err
+	}
+	if opts.Detach {
+		if _, err := eng.Start(cmd.Context(), c.ID); err != nil {
+			return err
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), c.ID)
+		return nil
 	}
 	streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
 	if term != nil && opts.Interactive {

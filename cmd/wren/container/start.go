@@ -1,0 +1,116 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+func newStartCommand(g *cli.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "start [OPTIONS] CONTAINER [CONTAINER...]",
+		Short: "Start one or more stopped containers",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
+				_, err := eng.Start(cmd.Context(), ref)
+				return err
+			})
+		},
+	}
+	return cmd
+}
+
+func newStopCommand(g *cli.Globals) *cobra.Command {
+	var timeout *int
+	cmd := &cobra.Command{
+		Use:   "stop [OPTIONS] CONTAINER [CONTAINER...]",
+		Short: "Stop one or more running containers",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
+				_, err := eng.Stop(cmd.Context(), ref, timeout)
+				return err
+			})
+		},
+	}
+	cmd.Flags().VarP(&optionalInt{p: &timeout}, "time", "t", "Seconds to wait before killing the container")
+	cmd.Flags().VarP(&optionalInt{p: &timeout}, "timeout", "", "Seconds to wait before killing the container")
+	return cmd
+}
+
+func newRestartCommand(g *cli.Globals) *cobra.Command {
+	var timeout *int
+	cmd := &cobra.Command{
+		Use:   "restart [OPTIONS] CONTAINER [CONTAINER...]",
+		Short: "Restart one or more containers",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
+				_, err := eng.Restart(cmd.Context(), ref, timeout)
+				return err
+			})
+		},
+	}
+	cmd.Flags().VarP(&optionalInt{p: &timeout}, "time", "t", "Seconds to wait before killing the container")
+	return cmd
+}
+
+func newKillCommand(g *cli.Globals) *cobra.Command {
+	var sig string
+	cmd := &cobra.Command{
+		Use:   "kill [OPTIONS] CONTAINER [CONTAINER...]",
+		Short: "Kill one or more running containers",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := run.ParseSignal(sig); err != nil {
+				return errdefs.Invalid("%v", err)
+			}
+			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
+				_, err := eng.Kill(ref, sig)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&sig, "signal", "s", "KILL", "Signal to send to the container")
+	return cmd
+}
+
+func newCleanupCommand(g *cli.Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:    "cleanup CONTAINER",
+		Short:  "Release what an ended container holds (run by its monitor)",
+		Hidden: true,
+		Args:   cli.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			return run.NewEngine(&g.Config, st).Cleanup(args[0])
+		},
+	}
+}
+
+// eachContainer runs fn for every argument as docker does: it prints each name
+// that succeeded, reports each failure on its own line, and fails if any did.
+func eachContainer(cmd *cobra.Command, g *cli.Globals, refs []string, fn func(*run.Engine, string) error) error {
+	st, err := g.Store()
+	if err != nil {
+		return err
+	}
+	eng := run.NewEngine(&g.Config, st)
+	var errs []error
+	for _, ref := range refs {
+		if err := fn(eng, ref); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), ref)
+	}
+	return errors.Join(errs...)
+}

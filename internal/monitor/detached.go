@@ -1,0 +1,360 @@
+package monitor
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/wren-containers/wren/internal/bundle"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/logs"
+	"github.com/wren-containers/wren/internal/runtime"
+)
+
+// detached owns a container with nobody attached: it logs its output, serves
+// attach clients, restarts it as its policy says and records each step.
+type detached struct {
+	b      *bundle.Bundle
+	rt     *runtime.Runtime
+	log    *logs.Writer
+	hub    *hub
+	result bundle.Result
+
+	mu    sync.Mutex
+	task  *runtime.Task
+	stdin io.WriteCloser // nil when the container's stdin is closed or absent
+}
+
+// runDetached runs the container for as long as it and its restart policy
+// last. ready receives one line once the first start succeeded or failed, so
+// the wren that launched the monitor can return.
+func runDetached(b *bundle.Bundle, ready *os.File) int {
+	// The monitor outlives the wren that started it and belongs to no terminal.
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGPIPE, syscall.SIGTTIN, syscall.SIGTTOU)
+	d := &detached{b: b, rt: &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless}, hub: &hub{}}
+	d.result.MonitorPid = os.Getpid()
+	fail := func(err error) int {
+		code := errdefs.Code(err)
+		d.result.ExitCode, d.result.Error, d.result.FinishedAt = code, err.Error(), time.Now().UTC()
+		_ = bundle.WriteResult(b.ResultFile, &d.result)
+		if ready != nil {
+			fmt.Fprintf(ready, "%d %s\n", code, strings.ReplaceAll(err.Error(), "\n", " "))
+			ready.Close()
+		}
+		d.runExitCommand()
+		return code
+	}
+	var err error
+	d.log, err = logs.Open(logs.Options{Driver: b.Log.Driver, Path: b.Log.Path, MaxSize: b.Log.MaxSize, MaxFiles: b.Log.MaxFiles})
+	if err != nil {
+		return fail(fmt.Errorf("open log: %w", err))
+	}
+	defer d.log.Close()
+	attachL, err := bundle.ListenUnix(b.Dir, bundle.AttachSocket)
+	if err != nil {
+		return fail(fmt.Errorf("attach socket: %w", err))
+	}
+	ctlL, err := bundle.ListenUnix(b.Dir, bundle.ControlSocket)
+	if err != nil {
+		return fail(fmt.Errorf("control socket: %w", err))
+	}
+	go d.serveAttach(attachL)
+	go d.serveControl(ctlL)
+
+	backoff := 100 * time.Millisecond
+	for {
+		started := time.Now()
+		code, err := d.runOnce(func() {
+			if ready != nil {
+				fmt.Fprintln(ready, "0 started")
+				ready.Close()
+				ready = nil
+			}
+		})
+		if err != nil {
+			if ready != nil {
+				return fail(err)
+			}
+			// A restart that could not start ends the container with the error.
+			d.result.Error = err.Error()
+			code = errdefs.Code(err)
+		}
+		d.result.Running = false
+		d.result.Pid = 0
+		d.result.ExitCode = code
+		d.result.FinishedAt = time.Now().UTC()
+		if err != nil || !d.shouldRestart(code) {
+			break
+		}
+		if time.Since(started) > 10*time.Second {
+			backoff = 100 * time.Millisecond
+		}
+		d.result.Restarting = true
+		_ = bundle.WriteResult(b.ResultFile, &d.result)
+		time.Sleep(backoff)
+		backoff = min(backoff*2, time.Minute)
+		d.result.RestartCount++
+		d.result.Restarting = false
+		if d.stoppedByUser() {
+			break
+		}
+	}
+	_ = bundle.WriteResult(b.ResultFile, &d.result)
+	attachL.Close()
+	ctlL.Close()
+	d.hub.closeAll()
+	d.runExitCommand()
+	return d.result.ExitCode
+}
+
+// runOnce starts the container's process, calls started once it runs, pumps its
+// output until it ends and returns its exit code.
+func (d *detached) runOnce(started func()) (int, error) {
+	var stdio runtime.Stdio
+	var outR, errR, inW *os.File
+	var closeAfterStart []*os.File
+	if !d.b.Spec.Process.Terminal {
+		var outW, errW, inR *os.File
+		var err error
+		if outR, outW, err = os.Pipe(); err != nil {
+			return 0, err
+		}
+		if errR, errW, err = os.Pipe(); err != nil {
+			return 0, err
+		}
+		stdio.Stdout, stdio.Stderr = outW, errW
+		closeAfterStart = append(closeAfterStart, outW, errW)
+		if d.b.Interactive {
+			if inR, inW, err = os.Pipe(); err != nil {
+				return 0, err
+			}
+			stdio.Stdin = inR
+			closeAfterStart = append(closeAfterStart, inR)
+		}
+	}
+	task, err := d.rt.Start(d.b.ID, d.b.Spec, stdio, 80, 24)
+	for _, f := range closeAfterStart {
+		f.Close()
+	}
+	if err != nil {
+		for _, f := range []*os.File{outR, errR, inW} {
+			if f != nil {
+				f.Close()
+			}
+		}
+		return 0, err
+	}
+	d.mu.Lock()
+	d.task = task
+	switch {
+	case task.Console != nil && d.b.Interactive:
+		d.stdin = task.Console
+	case inW != nil:
+		d.stdin = inW
+	default:
+		d.stdin = nil
+	}
+	d.mu.Unlock()
+	d.result.Pid = task.Pid()
+	d.result.Running = true
+	d.result.StartedAt = time.Now().UTC()
+	d.result.FinishedAt = time.Time{}
+	d.result.Error = ""
+	_ = bundle.WriteResult(d.b.ResultFile, &d.result)
+	started()
+
+	var pumps sync.WaitGroup
+	pump := func(r io.Reader, stream string, id byte) {
+		defer pumps.Done()
+		d.pump(r, stream, id)
+	}
+	if task.Console != nil {
+		pumps.Add(1)
+		go pump(task.Console, "stdout", 0)
+	} else {
+		pumps.Add(2)
+		go pump(outR, "stdout", bundle.Stdout)
+		go pump(errR, "stderr", bundle.Stderr)
+	}
+	code, _ := task.Wait()
+	pumps.Wait()
+	d.mu.Lock()
+	if inW != nil {
+		inW.Close()
+	}
+	d.stdin = nil
+	d.task = nil
+	d.mu.Unlock()
+	if outR != nil {
+		outR.Close()
+		errR.Close()
+	}
+	_ = task.Destroy()
+	return code, nil
+}
+
+// pump copies one output stream to the log, line by line, and to attached clients.
+// stream id 0 means a terminal: clients get the bytes as they are.
+func (d *detached) pump(r io.Reader, stream string, id byte) {
+	br := bufio.NewReaderSize(r, 32*1024)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 {
+			now := time.Now()
+			_ = d.log.WriteLine(stream, line, now)
+			d.hub.broadcast(id, line)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (d *detached) shouldRestart(code int) bool {
+	if d.stoppedByUser() {
+		return false
+	}
+	switch d.b.Restart.Name {
+	case "always", "unless-stopped":
+		return true
+	case "on-failure":
+		return code != 0 && (d.b.Restart.MaxRetries == 0 || d.result.RestartCount < d.b.Restart.MaxRetries)
+	}
+	return false
+}
+
+func (d *detached) stoppedByUser() bool {
+	if d.b.StopFile == "" {
+		return false
+	}
+	_, err := os.Stat(d.b.StopFile)
+	return err == nil
+}
+
+// runExitCommand lets wren release what the container held (its mounted root,
+// and the container itself with --rm) now that nothing runs in it.
+func (d *detached) runExitCommand() {
+	if len(d.b.ExitCommand) == 0 {
+		return
+	}
+	cmd := exec.Command(d.b.ExitCommand[0], d.b.ExitCommand[1:]...)
+	_ = cmd.Run()
+}
+
+// serveAttach accepts attach clients: they receive the output from now on and
+// their input goes to the container's stdin, when it has one.
+func (d *detached) serveAttach(l *net.UnixListener) {
+	for {
+		conn, err := l.AcceptUnix()
+		if err != nil {
+			return
+		}
+		d.hub.add(conn)
+		go d.readClient(conn)
+	}
+}
+
+func (d *detached) readClient(conn *net.UnixConn) {
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := conn.Read(buf)
+		if n > 0 {
+			d.mu.Lock()
+			in := d.stdin
+			d.mu.Unlock()
+			if in != nil {
+				_, _ = in.Write(buf[:n])
+			}
+		}
+		if err != nil {
+			// EOF is the client's end of input; with StdinOnce (run -i, attach
+			// of a container made with it) that ends the container's stdin too.
+			if err == io.EOF && d.b.StdinOnce {
+				d.mu.Lock()
+				if d.stdin != nil && (d.task == nil || d.task.Console == nil) {
+					d.stdin.Close()
+					d.stdin = nil
+				}
+				d.mu.Unlock()
+			}
+			return
+		}
+	}
+}
+
+// serveControl takes one-line requests: "resize W H" for the terminal.
+func (d *detached) serveControl(l *net.UnixListener) {
+	for {
+		conn, err := l.AcceptUnix()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer conn.Close()
+			sc := bufio.NewScanner(conn)
+			for sc.Scan() {
+				var w, h uint16
+				if _, err := fmt.Sscanf(sc.Text(), "resize %d %d", &w, &h); err == nil {
+					d.mu.Lock()
+					if d.task != nil && d.task.Console != nil {
+						_ = runtime.SetWinSize(d.task.Console, w, h)
+					}
+					d.mu.Unlock()
+				}
+			}
+		}()
+	}
+}
+
+// hub fans output out to attached clients; a client that cannot keep up is dropped.
+type hub struct {
+	mu    sync.Mutex
+	conns map[*net.UnixConn]bool
+}
+
+func (h *hub) add(c *net.UnixConn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.conns == nil {
+		h.conns = map[*net.UnixConn]bool{}
+	}
+	h.conns[c] = true
+}
+
+func (h *hub) broadcast(stream byte, p []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.conns {
+		_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		var err error
+		if stream == 0 {
+			_, err = c.Write(p)
+		} else {
+			err = bundle.WriteFrame(c, stream, p)
+		}
+		if err != nil {
+			c.Close()
+			delete(h.conns, c)
+		}
+	}
+}
+
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.conns {
+		c.Close()
+	}
+	h.conns = nil
+}

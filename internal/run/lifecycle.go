@@ -1,0 +1,314 @@
+package run
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wren-containers/wren/internal/bundle"
+	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/logs"
+)
+
+// DefaultStopTimeout is Docker's grace period between the stop signal and SIGKILL.
+const DefaultStopTimeout = 10
+
+// Start starts a created or exited container under its own wren-monitor and
+// returns once the container's process runs (or failed to). A running
+// container is left as it is, as Docker does.
+func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
+	c, err := e.Records.Lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := e.Records.Lock(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if c, err = e.Records.Load(c.ID); err != nil {
+		return nil, err
+	}
+	if c.State.Status == StateRunning || c.State.Status == StateRestarting || c.State.Status == StatePaused {
+		return c, nil
+	}
+	if err := e.startDetached(ctx, c); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func (e *Engine) startDetached(ctx context.Context, c *Container) (retErr error) {
+	monitorPath, err := bundle.MonitorPath()
+	if err != nil {
+		return err
+	}
+	restart, err := ParseRestartPolicy(c.Options.Restart)
+	if err != nil {
+		return err
+	}
+	logOpts, err := logs.Parse(c.Options.LogDriver, c.Options.LogOpts)
+	if err != nil {
+		return err
+	}
+	_, in, err := e.prepare(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			_, _ = e.Store.Storage().Unmount(c.ID, false)
+		}
+	}()
+	spec, err := BuildSpec(in)
+	if err != nil {
+		return err
+	}
+	wren, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir := e.Records.Path(c.ID)
+	logOpts.Path = logs.Path(dir, c.ID, logOpts.Driver)
+	b := &bundle.Bundle{
+		ID:          c.ID,
+		Spec:        spec,
+		StateDir:    filepath.Join(e.Config.RunRoot, "runtime"),
+		Rootless:    config.Rootless(),
+		Interactive: c.Options.Interactive,
+		ResultFile:  e.Records.ResultPath(c.ID),
+		LogLevel:    e.Config.LogLevel,
+		Detach:      true,
+		Dir:         dir,
+		Log:         bundle.LogConfig{Driver: logOpts.Driver, Path: logOpts.Path, MaxSize: logOpts.MaxSize, MaxFiles: logOpts.MaxFiles},
+		Restart:     restart,
+		StopFile:    filepath.Join(dir, stopFile),
+		ExitCommand: []string{wren, "--root", e.Config.Root, "--runroot", e.Config.RunRoot, "--log-level", e.Config.LogLevel,
+			"container", "cleanup", c.ID},
+	}
+	if e.Config.StorageDriver != "" {
+		b.ExitCommand = append(b.ExitCommand[:1], append([]string{"--storage-driver", e.Config.StorageDriver}, b.ExitCommand[1:]...)...)
+	}
+	bundlePath := filepath.Join(dir, bundleFile)
+	if err := bundle.Write(bundlePath, b); err != nil {
+		return err
+	}
+	_ = os.Remove(b.ResultFile)
+	_ = os.Remove(b.StopFile)
+
+	readyR, readyW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer readyR.Close()
+	cmd := exec.Command(monitorPath, "run", bundlePath)
+	cmd.Args[0] = "wren-monitor"
+	cmd.ExtraFiles = []*os.File{readyW}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	err = cmd.Start()
+	readyW.Close()
+	if err != nil {
+		return fmt.Errorf("start wren-monitor: %w", err)
+	}
+	c.State = State{Status: StateRunning, MonitorPid: cmd.Process.Pid, StartedAt: time.Now().UTC()}
+	line, _ := bufio.NewReader(readyR).ReadString('\n')
+	_ = cmd.Process.Release()
+	code, msg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	if line == "" {
+		code, msg = "125", "wren-monitor exited before starting the container"
+	}
+	if code != "0" {
+		n, _ := strconv.Atoi(code)
+		c.State = State{Status: StateExited, ExitCode: n, Error: msg, FinishedAt: time.Now().UTC(), MonitorPid: c.State.MonitorPid}
+		_ = e.Records.Save(c)
+		return &errdefs.ExitCode{Code: n, Msg: msg}
+	}
+	if err := e.Records.Save(c); err != nil {
+		return err
+	}
+	e.Records.Refresh(c)
+	return nil
+}
+
+// Cleanup runs when a detached container has ended for good (its monitor calls
+// `wren container cleanup`): the record takes the exit, the root is unmounted,
+// and with --rm the container goes.
+func (e *Engine) Cleanup(id string) error {
+	unlock, err := e.Records.Lock(id)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := e.Records.Load(id)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.State.Status != StateExited {
+		return nil
+	}
+	if err := e.Records.Save(c); err != nil {
+		return err
+	}
+	_, _ = e.Store.Storage().Unmount(c.ID, false)
+	if c.Options.Remove {
+		return e.Remove(c)
+	}
+	return nil
+}
+
+// Stop sends the container's stop signal, then SIGKILL after the timeout
+// (Docker's 10 s unless set), and waits for it to end. A container that is not
+// running is left as it is.
+func (e *Engine) Stop(ctx context.Context, ref string, timeout *int) (*Container, error) {
+	c, err := e.Records.Lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Running() && c.State.Status != StateRestarting {
+		return c, nil
+	}
+	// The stop file tells the monitor not to apply the restart policy; a
+	// container between two restarts ends as soon as its monitor sees it.
+	if err := os.WriteFile(filepath.Join(e.Records.Path(c.ID), stopFile), nil, 0o600); err != nil {
+		return nil, err
+	}
+	sig, err := e.stopSignal(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	grace := DefaultStopTimeout
+	if c.Options.StopTimeout != nil {
+		grace = *c.Options.StopTimeout
+	}
+	if timeout != nil {
+		grace = *timeout
+	}
+	if c.State.Pid > 0 {
+		_ = syscall.Kill(c.State.Pid, sig)
+	}
+	if grace < 0 {
+		return c, e.waitExit(ctx, c, -1)
+	}
+	if err := e.waitExit(ctx, c, time.Duration(grace)*time.Second); err == nil {
+		return c, nil
+	}
+	if cur, err := e.Records.Load(c.ID); err == nil && cur.State.Pid > 0 {
+		_ = syscall.Kill(cur.State.Pid, syscall.SIGKILL)
+	}
+	return c, e.waitExit(ctx, c, 30*time.Second)
+}
+
+// Kill sends a signal to a running container's first process.
+func (e *Engine) Kill(ref, sigName string) (*Container, error) {
+	c, err := e.Records.Lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	sig := syscall.SIGKILL
+	if sigName != "" {
+		s, err := ParseSignal(sigName)
+		if err != nil {
+			return nil, errdefs.Invalid("invalid signal: %s", sigName)
+		}
+		sig = s
+	}
+	if !c.Running() {
+		return nil, errdefs.Conflict("cannot kill container: %s: container %s is not running", ref, c.ID)
+	}
+	if err := syscall.Kill(c.State.Pid, sig); err != nil {
+		return nil, fmt.Errorf("kill container %s: %w", ref, err)
+	}
+	return c, nil
+}
+
+// Restart stops the container if it runs and starts it again.
+func (e *Engine) Restart(ctx context.Context, ref string, timeout *int) (*Container, error) {
+	if _, err := e.Stop(ctx, ref, timeout); err != nil {
+		return nil, err
+	}
+	return e.Start(ctx, ref)
+}
+
+// Running reports whether the container has a live process (paused counts).
+func (c *Container) Running() bool {
+	return (c.State.Status == StateRunning || c.State.Status == StatePaused) && c.State.Pid > 0
+}
+
+// waitExit polls the container's state until it is no longer running.
+func (e *Engine) waitExit(ctx context.Context, c *Container, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		cur, err := e.Records.Load(c.ID)
+		if err != nil || (cur.State.Status != StateRunning && cur.State.Status != StatePaused && cur.State.Status != StateRestarting) {
+			return nil
+		}
+		if limit >= 0 && time.Now().After(deadline) {
+			return context.DeadlineExceeded
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func (e *Engine) stopSignal(ctx context.Context, c *Container) (syscall.Signal, error) {
+	name := c.Options.StopSignal
+	if name == "" {
+		if img, err := e.imageConfigByID(ctx, c.ImageID); err == nil {
+			name = img.Config.StopSignal
+		}
+	}
+	if name == "" {
+		return syscall.SIGTERM, nil
+	}
+	sig, err := ParseSignal(name)
+	if err != nil {
+		return 0, errdefs.Invalid("invalid stop signal: %s", name)
+	}
+	return sig, nil
+}
+
+// ParseRestartPolicy reads Docker's --restart value.
+func ParseRestartPolicy(s string) (bundle.RestartPolicy, error) {
+	name, count, hasCount := strings.Cut(s, ":")
+	switch name {
+	case "", "no":
+		if hasCount {
+			break
+		}
+		return bundle.RestartPolicy{Name: "no"}, nil
+	case "always", "unless-stopped":
+		if hasCount {
+			return bundle.RestartPolicy{}, errdefs.Invalid("invalid restart policy: maximum retry count cannot be used with restart policy '%s'", name)
+		}
+		return bundle.RestartPolicy{Name: name}, nil
+	case "on-failure":
+		p := bundle.RestartPolicy{Name: name}
+		if hasCount {
+			n, err := strconv.Atoi(count)
+			if err != nil || n < 0 {
+				return bundle.RestartPolicy{}, errdefs.Invalid("invalid restart policy: maximum retry count must be a non-negative integer: %q", count)
+			}
+			p.MaxRetries = n
+		}
+		return p, nil
+	}
+	return bundle.RestartPolicy{}, errdefs.Invalid("invalid restart policy: unknown policy '%s'; use no, always, on-failure or unless-stopped", s)
+}

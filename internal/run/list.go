@@ -1,0 +1,283 @@
+package run
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	mobycontainer "github.com/moby/moby/api/types/container"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"go.podman.io/image/v5/docker/reference"
+)
+
+// ListOptions are docker ps's selection flags.
+type ListOptions struct {
+	// All includes stopped containers; by default only running ones are listed.
+	All bool
+	// Last keeps the n most recently created containers (-n; -l is 1), in any state.
+	Last int
+	// Filters are docker's key=value filters: status, name, id, label,
+	// ancestor, exited, before, since, health.
+	Filters []string
+}
+
+// ListContainers returns the containers opts select, newest first. It reads
+// the records alone: no image store, no lock.
+func (r *Records) ListContainers(opts ListOptions) ([]*Container, error) {
+	all, err := r.List()
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if !all[i].Created.Equal(all[j].Created) {
+			return all[i].Created.After(all[j].Created)
+		}
+		return all[i].ID < all[j].ID
+	})
+	f, err := parseFilters(opts.Filters, all)
+	if err != nil {
+		return nil, err
+	}
+	everyState := opts.All || opts.Last > 0 || len(f.values["status"]) > 0
+	out := make([]*Container, 0, len(all))
+	for _, c := range all {
+		if !everyState && c.State.Status != StateRunning && c.State.Status != StatePaused && c.State.Status != StateRestarting {
+			continue
+		}
+		if !f.match(c) {
+			continue
+		}
+		out = append(out, c)
+		if opts.Last > 0 && len(out) == opts.Last {
+			break
+		}
+	}
+	return out, nil
+}
+
+// containerFilters are parsed --filter values: values of one key are
+// alternatives, different keys must all match.
+type containerFilters struct {
+	values        map[string][]string
+	names         []*regexp.Regexp
+	ancestors     []string
+	before, since *Container
+}
+
+var validStates = map[string]bool{
+	StateCreated: true, StateRunning: true, StatePaused: true, StateRestarting: true,
+	StateExited: true, StateDead: true, StateRemoving: true,
+}
+
+func parseFilters(raw []string, all []*Container) (*containerFilters, error) {
+	f := &containerFilters{values: map[string][]string{}}
+	find := func(ref string) (*Container, error) {
+		for _, c := range all {
+			if c.ID == ref || c.Name == strings.TrimPrefix(ref, "/") {
+				return c, nil
+			}
+		}
+		var match *Container
+		for _, c := range all {
+			if strings.HasPrefix(c.ID, ref) {
+				if match != nil {
+					return nil, errdefs.Ambiguous("multiple containers match ID prefix %s", ref)
+				}
+				match = c
+			}
+		}
+		if match == nil {
+			return nil, errNoSuchContainer(ref)
+		}
+		return match, nil
+	}
+	for _, kv := range raw {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, errdefs.Invalid("bad format of filter (expected name=value): %s", kv)
+		}
+		k = strings.ToLower(strings.TrimSpace(k))
+		switch k {
+		case "status":
+			if !validStates[v] {
+				return nil, errdefs.Invalid("invalid filter 'status=%s': want created, restarting, running, removing, paused, exited or dead", v)
+			}
+		case "health":
+			if v != "starting" && v != "healthy" && v != "unhealthy" && v != "none" {
+				return nil, errdefs.Invalid("invalid filter 'health=%s': want starting, healthy, unhealthy or none", v)
+			}
+		case "exited":
+			if _, err := strconv.Atoi(v); err != nil {
+				return nil, errdefs.Invalid("invalid filter 'exited=%s': want an exit code", v)
+			}
+		case "name":
+			re, err := regexp.Compile(v)
+			if err != nil {
+				return nil, errdefs.Invalid("invalid filter 'name=%s': %v", v, err)
+			}
+			f.names = append(f.names, re)
+		case "ancestor":
+			f.ancestors = append(f.ancestors, normalizeImageRef(v))
+		case "before", "since":
+			c, err := find(v)
+			if err != nil {
+				return nil, err
+			}
+			if k == "before" {
+				f.before = c
+			} else {
+				f.since = c
+			}
+		case "id", "label":
+		default:
+			return nil, errdefs.Invalid("invalid filter '%s'", k)
+		}
+		f.values[k] = append(f.values[k], v)
+	}
+	return f, nil
+}
+
+func (f *containerFilters) match(c *Container) bool {
+	for k, vs := range f.values {
+		if !f.matchKey(k, vs, c) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *containerFilters) matchKey(key string, vs []string, c *Container) bool {
+	switch key {
+	case "name":
+		for _, re := range f.names {
+			if re.MatchString(c.Name) || re.MatchString("/"+c.Name) {
+				return true
+			}
+		}
+		return false
+	case "ancestor":
+		img := normalizeImageRef(c.Image)
+		for _, a := range f.ancestors {
+			if a == img || (len(a) >= 3 && strings.HasPrefix(c.ImageID, strings.TrimPrefix(a, "sha256:"))) {
+				return true
+			}
+		}
+		return false
+	case "before":
+		return c.Created.Before(f.before.Created) && c.ID != f.before.ID
+	case "since":
+		return c.Created.After(f.since.Created) && c.ID != f.since.ID
+	}
+	for _, v := range vs {
+		switch key {
+		case "status":
+			if c.State.Status == v {
+				return true
+			}
+		case "health":
+			if c.HealthStatus() == v {
+				return true
+			}
+		case "exited":
+			n, _ := strconv.Atoi(v)
+			if c.State.Status == StateExited && c.State.ExitCode == n {
+				return true
+			}
+		case "id":
+			if strings.HasPrefix(c.ID, v) {
+				return true
+			}
+		case "label":
+			// Unlike other keys, every label asked for must be there.
+			lk, lv, hasValue := strings.Cut(v, "=")
+			if got, ok := c.Options.Labels[lk]; !ok || (hasValue && got != lv) {
+				return false
+			}
+		}
+	}
+	return key == "label"
+}
+
+// normalizeImageRef spells an image reference in full (docker.io/library/x:latest)
+// so that "busybox" and "docker.io/library/busybox:latest" compare equal; an ID
+// or something that does not parse stays as it is.
+func normalizeImageRef(s string) string {
+	named, err := reference.ParseNormalizedNamed(s)
+	if err != nil {
+		return s
+	}
+	return reference.TagNameOnly(named).String()
+}
+
+// CommandString is the container's command line as docker ps shows it:
+// arguments with blanks or quotes are quoted the way a shell would need.
+func (c *Container) CommandString() string {
+	parts := make([]string, 0, 1+len(c.Args))
+	for _, a := range append([]string{c.Path}, c.Args...) {
+		parts = append(parts, shellQuote(a))
+	}
+	return strings.Join(parts, " ")
+}
+
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	if !strings.ContainsAny(s, " \t\n'\"\\$`|&;<>()*?[]{}~#!") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
+}
+
+// NetworkName is the network docker ps and inspect name for the container.
+func (c *Container) NetworkName() string {
+	if c.Options.Network == "" {
+		return "bridge"
+	}
+	return c.Options.Network
+}
+
+// Summary is c in the Engine API's list shape (GET /containers/json).
+func (c *Container) Summary(now time.Time) mobycontainer.Summary {
+	s := mobycontainer.Summary{
+		ID:      c.ID,
+		Names:   []string{"/" + c.Name},
+		Image:   c.Image,
+		ImageID: "sha256:" + c.ImageID,
+		Command: c.CommandString(),
+		Created: c.Created.Unix(),
+		Ports:   []mobycontainer.PortSummary{},
+		Labels:  c.Options.Labels,
+		State:   mobycontainer.ContainerState(c.State.Status),
+		Status:  c.StatusString(now),
+		Mounts:  []mobycontainer.MountPoint{},
+	}
+	if s.Labels == nil {
+		s.Labels = map[string]string{}
+	}
+	s.HostConfig.NetworkMode = c.NetworkName()
+	if h := c.HealthStatus(); h != "none" {
+		s.Health = &mobycontainer.HealthSummary{Status: mobycontainer.HealthStatus(h)}
+		if c.State.Health != nil {
+			s.Health.FailingStreak = c.State.Health.FailingStreak
+		}
+	}
+	return s
+}
+
+// Sizes are a container's writable layer and, with its image, its whole root
+// filesystem (docker ps -s, inspect -s).
+func (e *Engine) Sizes(c *Container) (rw, rootfs int64, err error) {
+	rw, err = e.Store.Storage().ContainerSize(c.ID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("size of container %s: %w", c.ID[:12], err)
+	}
+	img, err := e.Store.Storage().ImageSize(c.ImageID)
+	if err != nil {
+		return rw, rw, nil
+	}
+	return rw, rw + img, nil
+}
