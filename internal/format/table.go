@@ -19,6 +19,10 @@ type List struct {
 	// Headers names the column of each field, as docker prints it ("ID" → "IMAGE ID").
 	// Fields missing here get their own name upper-cased.
 	Headers map[string]string
+	// Header, when set, is the value the header row is made from instead of a
+	// map of titles: a struct whose fields and methods give column titles, for
+	// templates that call methods with arguments ({{.Label "x"}}).
+	Header any
 }
 
 // NewTableWriter aligns columns as docker does: at least three spaces between them.
@@ -60,7 +64,11 @@ func (l List) table(w io.Writer, text string, rows []any) error {
 	// column title, so any column order or subset the user asks for gets
 	// matching headers.
 	var hdr bytes.Buffer
-	if err := tmpl.Execute(&hdr, l.headerRow(tmpl.Root.String())); err != nil {
+	var header any = l.headerRow(tmpl.Root.String())
+	if l.Header != nil {
+		header = l.Header
+	}
+	if err := tmpl.Execute(&hdr, header); err != nil {
 		return errdefs.Invalid("template parsing error: %v", err)
 	}
 	fmt.Fprintln(tw, strings.TrimRight(hdr.String(), "\n"))

@@ -22,7 +22,7 @@ const (
 type Options struct {
 	// Driver is json-file (default), k8s-file or none.
 	Driver string
-	// Path is the log file; rotated files are Path.1, Path.2, …
+	// Path is the log file (see Path); rotated files are Path.1, Path.2, …
 	Path string
 	// MaxSize rotates the file when it reaches this many bytes; 0 means unlimited.
 	MaxSize int64
@@ -92,14 +92,6 @@ func Parse(driver string, opts []string) (Options, error) {
 			}
 			o.MaxFiles = n
 			maxFileSet = true
-		case "path":
-			if o.Driver != DriverK8sFile {
-				return o, errdefs.Invalid("unknown log opt 'path' for %s log driver", o.Driver)
-			}
-			if !filepath.IsAbs(v) {
-				return o, errdefs.Invalid("log option path=%s: the path must be absolute", v)
-			}
-			o.Path = v
 		default:
 			return o, errdefs.Invalid("unknown log opt '%s' for %s log driver", k, o.Driver)
 		}

@@ -1,0 +1,74 @@
+package container
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/format"
+	"github.com/wren-containers/wren/internal/logs"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+func newCreateCommand(g *cli.Globals) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+		Short: "Create a new container",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := f.options(cmd, args)
+			if err != nil {
+				return err
+			}
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			eng := run.NewEngine(&g.Config, st)
+			progress := format.NewPullProgress(os.Stderr, isTerminal(os.Stderr))
+			eng.PullReporter = progress
+			c, err := eng.Create(cmd.Context(), *opts)
+			progress.Close()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), c.ID)
+			return nil
+		},
+	}
+	cmd.Flags().SetInterspersed(false)
+	addCreateFlags(cmd, &f)
+	return cmd
+}
+
+// options completes the options from the flags that need more than storing:
+// the image and command, --entrypoint, --tls-verify, labels; and refuses
+// what the container could never start with.
+func (f *runFlags) options(cmd *cobra.Command, args []string) (*run.Options, error) {
+	o := f.opts
+	o.Image, o.Cmd = args[0], args[1:]
+	if cmd.Flags().Changed("entrypoint") {
+		o.Entrypoint = []string{}
+		if f.entrypoint != "" {
+			o.Entrypoint = []string{f.entrypoint}
+		}
+	}
+	if cmd.Flags().Changed("tls-verify") {
+		v := f.tlsVerify
+		o.TLSVerify = &v
+	}
+	labels, err := cli.ParseKeyValues(f.labels)
+	if err != nil {
+		return nil, err
+	}
+	o.Labels = labels
+	if _, err := logs.Parse(o.LogDriver, o.LogOpts); err != nil {
+		return nil, err
+	}
+	if _, err := run.ParseRestartPolicy(o.Restart); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}

@@ -1,0 +1,22 @@
+package container
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+func newRenameCommand(g *cli.Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rename CONTAINER NEW_NAME",
+		Short: "Rename a container",
+		Args:  cli.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			return run.NewEngine(&g.Config, st).Rename(args[0], args[1])
+		},
+	}
+}
