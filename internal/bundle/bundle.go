@@ -27,6 +27,9 @@ type Bundle struct {
 	ResultFile string `json:"resultFile"`
 	LogLevel   string `json:"logLevel"`
 
+	// Exec runs Spec.Process in the running container ID instead of starting it.
+	Exec bool `json:"exec,omitempty"`
+
 	// The rest concerns detached containers, which the monitor owns alone.
 	Detach bool `json:"detach,omitempty"`
 	// Dir is the container's directory: the attach and control sockets live there.

@@ -32,7 +32,7 @@ func Main(args []string) int {
 	if lvl, err := logrus.ParseLevel(b.LogLevel); err == nil {
 		logrus.SetLevel(lvl)
 	}
-	if b.Detach {
+	if b.Detach && !b.Exec {
 		return runDetached(b, os.NewFile(3, "ready"))
 	}
 	return runForeground(b)
@@ -63,7 +63,13 @@ func runForeground(b *bundle.Bundle) int {
 		stdio.Stdin = os.Stdin
 	}
 	rt := &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless}
-	task, err := rt.Start(b.ID, b.Spec, stdio, width, height)
+	var task *runtime.Task
+	var err error
+	if b.Exec {
+		task, err = rt.Exec(b.ID, b.Spec.Process, stdio, width, height)
+	} else {
+		task, err = rt.Start(b.ID, b.Spec, stdio, width, height)
+	}
 	if err != nil {
 		code := errdefs.Code(err)
 		_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), ExitCode: code, Error: err.Error(), FinishedAt: time.Now().UTC()})

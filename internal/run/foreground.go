@@ -64,41 +64,14 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	}
 	_ = os.Remove(b.ResultFile)
 
-	cmd := exec.Command(monitorPath, "run", bundlePath)
-	cmd.Args[0] = "wren-monitor"
-	cmd.Stdout, cmd.Stderr = s.Out, s.Err
-	if c.Options.Interactive {
-		cmd.Stdin = s.In
-	}
-	if err := cmd.Start(); err != nil {
-		return -1, fmt.Errorf("start wren-monitor: %w", err)
-	}
-	c.State = State{Status: StateRunning, MonitorPid: cmd.Process.Pid, StartedAt: time.Now().UTC()}
-	if !c.Options.Remove {
-		_ = e.Records.Save(c)
-	}
-	done := make(chan struct{})
-	if s.Signals != nil {
-		go func() {
-			for {
-				select {
-				case sig := <-s.Signals:
-					_ = cmd.Process.Signal(sig)
-				case <-done:
-					return
-				}
-			}
-		}()
-	}
-	waitErr := cmd.Wait()
-	close(done)
-
-	res, err := bundle.ReadResult(b.ResultFile)
-	if err != nil {
-		res = &bundle.Result{ExitCode: 125, Error: fmt.Sprintf("wren-monitor ended without a result (%v)", waitErr)}
-		if !errors.Is(err, os.ErrNotExist) {
-			res.Error = err.Error()
+	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, func(pid int) {
+		c.State = State{Status: StateRunning, MonitorPid: pid, StartedAt: time.Now().UTC()}
+		if !c.Options.Remove {
+			_ = e.Records.Save(c)
 		}
+	})
+	if err != nil {
+		return -1, err
 	}
 	c.State = State{
 		Status:     StateExited,
@@ -120,4 +93,42 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		return res.ExitCode, &errdefs.ExitCode{Code: res.ExitCode, Msg: res.Error}
 	}
 	return res.ExitCode, nil
+}
+
+// runMonitor runs wren-monitor on a bundle with the caller's stdio, passes the
+// caller's signals on, and returns what the monitor recorded.
+func runMonitor(monitorPath, bundlePath, resultFile string, s Streams, interactive bool, started func(pid int)) (*bundle.Result, error) {
+	cmd := exec.Command(monitorPath, "run", bundlePath)
+	cmd.Args[0] = "wren-monitor"
+	cmd.Stdout, cmd.Stderr = s.Out, s.Err
+	if interactive {
+		cmd.Stdin = s.In
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start wren-monitor: %w", err)
+	}
+	started(cmd.Process.Pid)
+	done := make(chan struct{})
+	if s.Signals != nil {
+		go func() {
+			for {
+				select {
+				case sig := <-s.Signals:
+					_ = cmd.Process.Signal(sig)
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	waitErr := cmd.Wait()
+	close(done)
+	res, err := bundle.ReadResult(resultFile)
+	if err != nil {
+		res = &bundle.Result{ExitCode: 125, Error: fmt.Sprintf("wren-monitor ended without a result (%v)", waitErr)}
+		if !errors.Is(err, os.ErrNotExist) {
+			res.Error = err.Error()
+		}
+	}
+	return res, nil
 }

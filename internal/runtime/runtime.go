@@ -34,12 +34,16 @@ type Stdio struct {
 	Stdout, Stderr io.Writer
 }
 
-// Task is a started container process.
+// Task is a started container process: the container's first one, or one
+// executed in a running container.
 type Task struct {
 	container *libcontainer.Container
 	process   *libcontainer.Process
 	// Console is the terminal's master side when the process has a terminal.
 	Console *os.File
+	// exec is true for a process joined to a running container, whose end
+	// must not take the container with it.
+	exec bool
 }
 
 // Start creates the container described by spec and starts its process. The
@@ -64,13 +68,37 @@ func (r *Runtime) Start(id string, spec *specs.Spec, stdio Stdio, width, height 
 		return nil, fmt.Errorf("create container: %w", err)
 	}
 	p := newProcess(spec.Process)
-	t := &Task{container: c, process: p}
+	p.Init = true
+	t, err := run(c, p, spec.Process.Terminal, stdio, width, height)
+	if err != nil {
+		_ = c.Destroy()
+		return nil, err
+	}
+	return t, nil
+}
 
+// Exec runs another process in a running container, in all its namespaces.
+func (r *Runtime) Exec(id string, process *specs.Process, stdio Stdio, width, height uint16) (*Task, error) {
+	c, err := libcontainer.Load(r.StateDir, id)
+	if err != nil {
+		return nil, fmt.Errorf("container %s is not running: %w", id, err)
+	}
+	t, err := run(c, newProcess(process), process.Terminal, stdio, width, height)
+	if err != nil {
+		return nil, err
+	}
+	t.exec = true
+	return t, nil
+}
+
+// run starts p in c, with a terminal whose master side comes back over a socket
+// pair, or with the given stdio.
+func run(c *libcontainer.Container, p *libcontainer.Process, terminal bool, stdio Stdio, width, height uint16) (*Task, error) {
+	t := &Task{container: c, process: p}
 	var consoleParent *os.File
-	if spec.Process.Terminal {
+	if terminal {
 		parent, child, err := utils.NewSockPair("console")
 		if err != nil {
-			_ = c.Destroy()
 			return nil, err
 		}
 		defer child.Close()
@@ -82,7 +110,6 @@ func (r *Runtime) Start(id string, spec *specs.Spec, stdio Stdio, width, height 
 		p.Stdin, p.Stdout, p.Stderr = stdio.Stdin, stdio.Stdout, stdio.Stderr
 	}
 	if err := c.Run(p); err != nil {
-		_ = c.Destroy()
 		return nil, startError(err)
 	}
 	if consoleParent != nil {
@@ -90,7 +117,6 @@ func (r *Runtime) Start(id string, spec *specs.Spec, stdio Stdio, width, height 
 		if err != nil {
 			_ = p.Signal(syscall.SIGKILL)
 			_, _ = p.Wait()
-			_ = c.Destroy()
 			return nil, fmt.Errorf("receive the container's terminal: %w", err)
 		}
 		t.Console = master
@@ -107,7 +133,6 @@ func newProcess(sp *specs.Process) *libcontainer.Process {
 		GID:             int(sp.User.GID),
 		Cwd:             sp.Cwd,
 		NoNewPrivileges: &nnp,
-		Init:            true,
 		LogLevel:        fmt.Sprint(int(logrus.GetLevel())),
 	}
 	for _, g := range sp.User.AdditionalGids {
@@ -182,10 +207,14 @@ func (t *Task) Wait() (int, error) {
 	return ws.ExitStatus(), nil
 }
 
-// Destroy removes the container's runtime state; its processes must be gone.
+// Destroy releases the task: for a container's first process, the container's
+// runtime state too (its processes must be gone).
 func (t *Task) Destroy() error {
 	if t.Console != nil {
 		t.Console.Close()
+	}
+	if t.exec {
+		return nil
 	}
 	return t.container.Destroy()
 }

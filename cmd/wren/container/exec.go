@@ -1,0 +1,66 @@
+package container
+
+import (
+	"os"
+	"os/signal"
+
+	"github.com/containerd/console"
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+func newExecCommand(g *cli.Globals) *cobra.Command {
+	var o run.ExecOptions
+	cmd := &cobra.Command{
+		Use:   "exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+		Short: "Execute a command in a running container",
+		Args:  cli.MinArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Cmd = args[1:]
+			var term console.Console
+			if o.TTY && !o.Detach {
+				var err error
+				if term, err = callerTerminal(o.Interactive); err != nil {
+					return err
+				}
+			}
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			eng := run.NewEngine(&g.Config, st)
+			streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
+			if term != nil && o.Interactive {
+				if err := term.SetRaw(); err != nil {
+					return err
+				}
+				defer term.Reset()
+			}
+			sigs := make(chan os.Signal, 16)
+			signal.Notify(sigs, proxiedSignals...)
+			defer signal.Stop(sigs)
+			streams.Signals = filterTerminalSignals(sigs, term != nil || isTerminal(os.Stdin))
+			code, err := eng.Exec(cmd.Context(), args[0], o, streams)
+			if err != nil {
+				return err
+			}
+			if code != 0 {
+				return &errdefs.ExitCode{Code: code}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.SetInterspersed(false)
+	f.BoolVarP(&o.Interactive, "interactive", "i", false, "Keep STDIN open even if not attached")
+	f.BoolVarP(&o.TTY, "tty", "t", false, "Allocate a pseudo-TTY")
+	f.BoolVarP(&o.Detach, "detach", "d", false, "Detached mode: run command in the background")
+	f.StringArrayVarP(&o.Env, "env", "e", nil, "Set environment variables")
+	f.StringArrayVar(&o.EnvFiles, "env-file", nil, "Read in a file of environment variables")
+	f.StringVarP(&o.User, "user", "u", "", "Username or UID (format: <name|uid>[:<group|gid>])")
+	f.StringVarP(&o.WorkDir, "workdir", "w", "", "Working directory inside the container")
+	f.BoolVar(&o.Privileged, "privileged", false, "Give extended privileges to the command")
+	return cmd
+}
