@@ -35,9 +35,11 @@ type Bundle struct {
 	// Dir is the container's directory: the attach and control sockets live there.
 	Dir string `json:"dir,omitempty"`
 	// StdinOnce closes the container's stdin when the first attached client ends its input.
-	StdinOnce bool          `json:"stdinOnce,omitempty"`
-	Log       LogConfig     `json:"log"`
-	Restart   RestartPolicy `json:"restart"`
+	StdinOnce bool `json:"stdinOnce,omitempty"`
+	// WaitAttach holds the start until a client has attached, so it sees all output.
+	WaitAttach bool          `json:"waitAttach,omitempty"`
+	Log        LogConfig     `json:"log"`
+	Restart    RestartPolicy `json:"restart"`
 	// StopFile, while present, says the user stopped the container: no restart.
 	StopFile string `json:"stopFile,omitempty"`
 	// ExitCommand runs once the container has ended for good (wren's cleanup).

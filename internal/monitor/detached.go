@@ -27,6 +27,9 @@ type detached struct {
 	log    *logs.Writer
 	hub    *hub
 	result bundle.Result
+	// attached is closed when the first attach client connects.
+	attached     chan struct{}
+	attachedOnce sync.Once
 
 	mu    sync.Mutex
 	task  *runtime.Task
@@ -39,7 +42,7 @@ type detached struct {
 func runDetached(b *bundle.Bundle, ready *os.File) int {
 	// The monitor outlives the wren that started it and belongs to no terminal.
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGPIPE, syscall.SIGTTIN, syscall.SIGTTOU)
-	d := &detached{b: b, rt: &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless}, hub: &hub{}}
+	d := &detached{b: b, rt: &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless}, hub: &hub{}, attached: make(chan struct{})}
 	d.result.MonitorPid = os.Getpid()
 	fail := func(err error) int {
 		code := errdefs.Code(err)
@@ -68,6 +71,13 @@ func runDetached(b *bundle.Bundle, ready *os.File) int {
 	}
 	go d.serveAttach(attachL)
 	go d.serveControl(ctlL)
+	if b.WaitAttach {
+		select {
+		case <-d.attached:
+		case <-time.After(time.Minute):
+			return fail(fmt.Errorf("nobody attached to container %s within a minute", b.ID))
+		}
+	}
 
 	backoff := 100 * time.Millisecond
 	for {
@@ -261,6 +271,7 @@ func (d *detached) serveAttach(l *net.UnixListener) {
 			return
 		}
 		d.hub.add(conn)
+		d.attachedOnce.Do(func() { close(d.attached) })
 		go d.readClient(conn)
 	}
 }

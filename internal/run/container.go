@@ -148,9 +148,18 @@ func (r *Records) Lookup(ref string) (*Container, error) {
 	return nil, errdefs.Ambiguous("multiple containers match ID prefix %s", ref)
 }
 
-// Remove deletes a container's record and per-container files.
+// Remove deletes a container's record and per-container files. The directory
+// is renamed away first, so that nothing (a monitor's late cleanup, say) can
+// write into it while it is being deleted, and no reader sees half a record.
 func (r *Records) Remove(id string) error {
-	return os.RemoveAll(r.Path(id))
+	tomb := filepath.Join(r.Dir, ".removing-"+id)
+	if err := os.Rename(r.Path(id), tomb); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	return os.RemoveAll(tomb)
 }
 
 func errNoSuchContainer(ref string) error { return errdefs.NotFound("No such container: %s", ref) }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,28 +43,58 @@ func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
 	if c.State.Status == StateRunning || c.State.Status == StateRestarting || c.State.Status == StatePaused {
 		return c, nil
 	}
-	if err := e.startDetached(ctx, c); err != nil {
+	if _, err := e.startDetached(ctx, c, false); err != nil {
 		return c, err
 	}
 	return c, nil
 }
 
-func (e *Engine) startDetached(ctx context.Context, c *Container) (retErr error) {
+// StartAttached starts a container with the caller attached from its first
+// output on (docker start -a), or attaches to it if it runs already, and
+// returns its exit code.
+func (e *Engine) StartAttached(ctx context.Context, ref string, o AttachOptions, in io.Reader, out, errOut io.Writer) (int, error) {
+	c, err := e.Records.Lookup(ref)
+	if err != nil {
+		return -1, err
+	}
+	unlock, err := e.Records.Lock(c.ID)
+	if err != nil {
+		return -1, err
+	}
+	if c, err = e.Records.Load(c.ID); err != nil {
+		unlock()
+		return -1, err
+	}
+	if c.Running() {
+		unlock()
+		return e.Attach(ctx, ref, o, in, out, errOut)
+	}
+	conn, err := e.startDetached(ctx, c, true)
+	unlock()
+	if err != nil {
+		return -1, err
+	}
+	return e.attachConn(ctx, c, conn, o, in, out, errOut)
+}
+
+// startDetached hands the container to a new wren-monitor and returns once its
+// process runs. With attach, the monitor waits for the connection it returns.
+func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (conn *net.UnixConn, retErr error) {
 	monitorPath, err := bundle.MonitorPath()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	restart, err := ParseRestartPolicy(c.Options.Restart)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	logOpts, err := logs.Parse(c.Options.LogDriver, c.Options.LogOpts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, in, err := e.prepare(ctx, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() {
 		if retErr != nil {
@@ -71,11 +103,11 @@ func (e *Engine) startDetached(ctx context.Context, c *Container) (retErr error)
 	}()
 	spec, err := BuildSpec(in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	wren, err := os.Executable()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dir := e.Records.Path(c.ID)
 	logOpts.Path = logs.Path(dir, c.ID, logOpts.Driver)
@@ -91,6 +123,8 @@ func (e *Engine) startDetached(ctx context.Context, c *Container) (retErr error)
 		Dir:         dir,
 		Log:         bundle.LogConfig{Driver: logOpts.Driver, Path: logOpts.Path, MaxSize: logOpts.MaxSize, MaxFiles: logOpts.MaxFiles},
 		Restart:     restart,
+		WaitAttach:  attach,
+		StdinOnce:   attach && c.Options.Interactive,
 		StopFile:    filepath.Join(dir, stopFile),
 		ExitCommand: []string{wren, "--root", e.Config.Root, "--runroot", e.Config.RunRoot, "--log-level", e.Config.LogLevel,
 			"container", "cleanup", c.ID},
@@ -100,14 +134,15 @@ func (e *Engine) startDetached(ctx context.Context, c *Container) (retErr error)
 	}
 	bundlePath := filepath.Join(dir, bundleFile)
 	if err := bundle.Write(bundlePath, b); err != nil {
-		return err
+		return nil, err
 	}
 	_ = os.Remove(b.ResultFile)
 	_ = os.Remove(b.StopFile)
+	_ = os.Remove(filepath.Join(dir, bundle.AttachSocket))
 
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer readyR.Close()
 	cmd := exec.Command(monitorPath, "run", bundlePath)
@@ -117,9 +152,20 @@ func (e *Engine) startDetached(ctx context.Context, c *Container) (retErr error)
 	err = cmd.Start()
 	readyW.Close()
 	if err != nil {
-		return fmt.Errorf("start wren-monitor: %w", err)
+		return nil, fmt.Errorf("start wren-monitor: %w", err)
 	}
 	c.State = State{Status: StateRunning, MonitorPid: cmd.Process.Pid, StartedAt: time.Now().UTC()}
+	if attach {
+		if conn, err = dialWhenListening(dir, cmd.Process.Pid); err != nil {
+			_ = cmd.Process.Kill()
+			return nil, err
+		}
+		defer func() {
+			if retErr != nil {
+				conn.Close()
+			}
+		}()
+	}
 	line, _ := bufio.NewReader(readyR).ReadString('\n')
 	_ = cmd.Process.Release()
 	code, msg, _ := strings.Cut(strings.TrimSpace(line), " ")
@@ -130,13 +176,28 @@ func (e *Engine) startDetached(ctx context.Context, c *Container) (retErr error)
 		n, _ := strconv.Atoi(code)
 		c.State = State{Status: StateExited, ExitCode: n, Error: msg, FinishedAt: time.Now().UTC(), MonitorPid: c.State.MonitorPid}
 		_ = e.Records.Save(c)
-		return &errdefs.ExitCode{Code: n, Msg: msg}
+		return nil, &errdefs.ExitCode{Code: n, Msg: msg}
 	}
 	if err := e.Records.Save(c); err != nil {
-		return err
+		return nil, err
 	}
 	e.Records.Refresh(c)
-	return nil
+	return conn, nil
+}
+
+// dialWhenListening connects to a new monitor's attach socket once it listens.
+func dialWhenListening(dir string, monitorPid int) (*net.UnixConn, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := bundle.DialUnix(dir, bundle.AttachSocket)
+		if err == nil {
+			return conn, nil
+		}
+		if !processAlive(monitorPid) || time.Now().After(deadline) {
+			return nil, fmt.Errorf("attach to the new container: %w", err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // Cleanup runs when a detached container has ended for good (its monitor calls

@@ -85,7 +85,7 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 
 func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 	var term console.Console
-	if opts.TTY {
+	if opts.TTY && !opts.Detach {
 		var err error
 		term, err = callerTerminal(opts.Interactive)
 		if err != nil {

@@ -3,6 +3,7 @@ package container
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
@@ -11,17 +12,39 @@ import (
 )
 
 func newStartCommand(g *cli.Globals) *cobra.Command {
+	var (
+		attach, interactive bool
+		o                   run.AttachOptions
+	)
 	cmd := &cobra.Command{
 		Use:   "start [OPTIONS] CONTAINER [CONTAINER...]",
 		Short: "Start one or more stopped containers",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if attach || interactive {
+				if len(args) > 1 {
+					return errdefs.Invalid("you cannot start and attach multiple containers at once")
+				}
+				st, err := g.Store()
+				if err != nil {
+					return err
+				}
+				eng := run.NewEngine(&g.Config, st)
+				o.NoStdin = !interactive
+				return attached(cmd, o, func(o run.AttachOptions) (int, error) {
+					return eng.StartAttached(cmd.Context(), args[0], o, os.Stdin, os.Stdout, os.Stderr)
+				})
+			}
 			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
 				_, err := eng.Start(cmd.Context(), ref)
 				return err
 			})
 		},
 	}
+	f := cmd.Flags()
+	f.BoolVarP(&attach, "attach", "a", false, "Attach STDOUT/STDERR and forward signals")
+	f.BoolVarP(&interactive, "interactive", "i", false, "Attach container's STDIN")
+	f.StringVar(&o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container")
 	return cmd
 }
 

@@ -1,0 +1,86 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/containerd/console"
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+func newAttachCommand(g *cli.Globals) *cobra.Command {
+	var o run.AttachOptions
+	var sigProxy bool
+	cmd := &cobra.Command{
+		Use:   "attach [OPTIONS] CONTAINER",
+		Short: "Attach local standard input, output, and error streams to a running container",
+		Args:  cli.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			eng := run.NewEngine(&g.Config, st)
+			return attached(cmd, o, func(o run.AttachOptions) (int, error) {
+				return eng.Attach(cmd.Context(), args[0], o, os.Stdin, os.Stdout, os.Stderr)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container")
+	f.BoolVar(&o.NoStdin, "no-stdin", false, "Do not attach STDIN")
+	f.BoolVar(&sigProxy, "sig-proxy", true, "Proxy all received signals to the process")
+	return cmd
+}
+
+// attached runs an attach with the caller's terminal in raw mode (when it is
+// one) and its size passed on, and turns the outcome into Docker's exit status.
+func attached(cmd *cobra.Command, o run.AttachOptions, attach func(run.AttachOptions) (int, error)) error {
+	if term, err := console.ConsoleFromFile(os.Stdin); err == nil && !o.NoStdin {
+		if err := term.SetRaw(); err != nil {
+			return err
+		}
+		defer term.Reset()
+		o.Resize = terminalSizes(term)
+	}
+	code, err := attach(o)
+	if errors.Is(err, run.ErrDetached) {
+		fmt.Fprintln(cmd.ErrOrStderr())
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &errdefs.ExitCode{Code: code}
+	}
+	return nil
+}
+
+// terminalSizes sends the terminal's size now and at every SIGWINCH.
+func terminalSizes(c console.Console) <-chan run.WinSize {
+	ch := make(chan run.WinSize, 4)
+	send := func() {
+		if ws, err := c.Size(); err == nil {
+			select {
+			case ch <- run.WinSize{Width: ws.Width, Height: ws.Height}:
+			default:
+			}
+		}
+	}
+	send()
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	go func() {
+		for range winch {
+			send()
+		}
+	}()
+	return ch
+}
