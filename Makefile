@@ -19,10 +19,12 @@ all: build
 build:
 	$(GO) build $(GOFLAGS_BUILD) -o bin/wren ./cmd/wren
 	$(GO) build -trimpath -tags "$(MONITORTAGS)" -ldflags "-s -w" -o bin/wren-monitor ./cmd/wren-monitor
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o bin/wren-init ./cmd/wren-init
 
 install: build
 	install -D -m 0755 bin/wren $(DESTDIR)$(PREFIX)/bin/wren
 	install -D -m 0755 bin/wren-monitor $(DESTDIR)$(PREFIX)/libexec/wren/wren-monitor
+	install -D -m 0755 bin/wren-init $(DESTDIR)$(PREFIX)/libexec/wren/wren-init
 
 # Debian packages, the build, the install, and the device modes rootless needs.
 setup:

@@ -15,5 +15,6 @@ func addCommands(root *cobra.Command, g *cli.Globals) {
 	root.AddCommand(image.NewCommand(g))
 	root.AddCommand(image.TopLevel(g)...)
 	root.AddCommand(container.TopLevel(g)...)
+	root.AddCommand(container.NewHealthcheckCommand(g))
 	root.AddCommand(system.TopLevel(g)...)
 }

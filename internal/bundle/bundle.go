@@ -164,19 +164,36 @@ func MonitorPath() (string, error) {
 	if p := os.Getenv(EnvMonitor); p != "" {
 		return p, nil
 	}
-	if exe, err := os.Executable(); err == nil {
-		dir := filepath.Dir(exe)
-		for _, p := range []string{
-			filepath.Join(dir, "wren-monitor"),
-			filepath.Join(dir, "..", "libexec", "wren", "wren-monitor"),
-		} {
-			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-				return p, nil
-			}
-		}
-	}
-	if p, err := exec.LookPath("wren-monitor"); err == nil {
+	if p, ok := helperPath("wren-monitor"); ok {
 		return p, nil
 	}
 	return "", ErrNoMonitor
+}
+
+// InitPath finds wren-init, the static init that --init runs as PID 1.
+func InitPath() (string, error) {
+	if p, ok := helperPath("wren-init"); ok {
+		return p, nil
+	}
+	return "", errors.New("wren-init not found beside wren, in ../libexec/wren or in PATH: reinstall wren")
+}
+
+// helperPath looks for one of wren's helper binaries beside the wren
+// executable, in ../libexec/wren from it, then in PATH.
+func helperPath(name string) (string, bool) {
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Dir(exe)
+		for _, p := range []string{
+			filepath.Join(dir, name),
+			filepath.Join(dir, "..", "libexec", "wren", name),
+		} {
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p, true
+			}
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, true
+	}
+	return "", false
 }

@@ -22,10 +22,12 @@ import (
 // detached owns a container with nobody attached: it logs its output, serves
 // attach clients, restarts it as its policy says and records each step.
 type detached struct {
-	b      *bundle.Bundle
-	rt     *runtime.Runtime
-	log    *logs.Writer
-	hub    *hub
+	b   *bundle.Bundle
+	rt  *runtime.Runtime
+	log *logs.Writer
+	hub *hub
+	// resMu guards result, which the health loop writes too.
+	resMu  sync.Mutex
 	result bundle.Result
 	// attached is closed when the first attach client connects.
 	attached     chan struct{}
@@ -97,27 +99,35 @@ func runDetached(b *bundle.Bundle, ready *os.File) int {
 			d.result.Error = err.Error()
 			code = errdefs.Code(err)
 		}
+		d.resMu.Lock()
 		d.result.Running = false
 		d.result.Pid = 0
 		d.result.ExitCode = code
 		d.result.FinishedAt = time.Now().UTC()
+		d.resMu.Unlock()
 		if err != nil || !d.shouldRestart(code) {
 			break
 		}
 		if time.Since(started) > 10*time.Second {
 			backoff = 100 * time.Millisecond
 		}
+		d.resMu.Lock()
 		d.result.Restarting = true
 		_ = bundle.WriteResult(b.ResultFile, &d.result)
+		d.resMu.Unlock()
 		time.Sleep(backoff)
 		backoff = min(backoff*2, time.Minute)
+		d.resMu.Lock()
 		d.result.RestartCount++
 		d.result.Restarting = false
+		d.resMu.Unlock()
 		if d.stoppedByUser() {
 			break
 		}
 	}
+	d.resMu.Lock()
 	_ = bundle.WriteResult(b.ResultFile, &d.result)
+	d.resMu.Unlock()
 	attachL.Close()
 	ctlL.Close()
 	d.hub.closeAll()
@@ -173,13 +183,19 @@ func (d *detached) runOnce(started func()) (int, error) {
 		d.stdin = nil
 	}
 	d.mu.Unlock()
+	d.resMu.Lock()
 	d.result.Pid = task.Pid()
 	d.result.Running = true
 	d.result.StartedAt = time.Now().UTC()
 	d.result.FinishedAt = time.Time{}
 	d.result.Error = ""
 	_ = bundle.WriteResult(d.b.ResultFile, &d.result)
+	d.resMu.Unlock()
 	started()
+	stopHealth := make(chan struct{})
+	if d.b.Health != nil {
+		go d.healthLoop(stopHealth)
+	}
 
 	var pumps sync.WaitGroup
 	pump := func(r io.Reader, stream string, id byte) {
@@ -195,6 +211,7 @@ func (d *detached) runOnce(started func()) (int, error) {
 		go pump(errR, "stderr", bundle.Stderr)
 	}
 	code, _ := task.Wait()
+	close(stopHealth)
 	pumps.Wait()
 	d.mu.Lock()
 	if inW != nil {
@@ -304,7 +321,14 @@ func (d *detached) readClient(conn *net.UnixConn) {
 	}
 }
 
-// serveControl takes one-line requests: "resize W H" for the terminal.
+func (d *detached) running() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.task != nil
+}
+
+// serveControl takes one-line requests: "resize W H" for the terminal, and
+// "health", which runs the healthcheck now and answers with the status.
 func (d *detached) serveControl(l *net.UnixListener) {
 	for {
 		conn, err := l.AcceptUnix()
@@ -315,6 +339,14 @@ func (d *detached) serveControl(l *net.UnixListener) {
 			defer conn.Close()
 			sc := bufio.NewScanner(conn)
 			for sc.Scan() {
+				if sc.Text() == "health" {
+					status := "none"
+					if d.b.Health != nil && d.running() {
+						status = d.probe()
+					}
+					fmt.Fprintln(conn, status)
+					continue
+				}
 				var w, h uint16
 				if _, err := fmt.Sscanf(sc.Text(), "resize %d %d", &w, &h); err == nil {
 					d.mu.Lock()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/store"
@@ -156,7 +157,14 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 	if err != nil {
 		return "", nil, err
 	}
+	var initPath string
+	if c.Options.Init {
+		if initPath, err = bundle.InitPath(); err != nil {
+			return "", nil, err
+		}
+	}
 	return rootfs, &SpecInput{
+		InitPath:    initPath,
 		Opts:        &c.Options,
 		ImageConfig: &imgCfg.Config,
 		Rootfs:      rootfs,

@@ -123,6 +123,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 		Dir:         dir,
 		Log:         bundle.LogConfig{Driver: logOpts.Driver, Path: logOpts.Path, MaxSize: logOpts.MaxSize, MaxFiles: logOpts.MaxFiles},
 		Restart:     restart,
+		Health:      healthCheck(e.imageHealthcheck(ctx, c), &c.Options),
 		WaitAttach:  attach,
 		StdinOnce:   attach && c.Options.Interactive,
 		StopFile:    filepath.Join(dir, stopFile),

@@ -1,5 +1,7 @@
 package run
 
+import "time"
+
 // Options are what a user asks of one container: docker run's flags, decoded by
 // the CLI or the API server. Zero values mean Docker's defaults.
 type Options struct {
@@ -27,6 +29,12 @@ type Options struct {
 	// TLSVerify, when false, allows a plain-HTTP or unverified registry for the pull.
 	TLSVerify *bool
 
+	// Init runs wren-init as PID 1, which reaps zombies and passes signals on.
+	Init bool
+	// Health overrides the image's HEALTHCHECK; NoHealthcheck disables it.
+	Health        *HealthOptions
+	NoHealthcheck bool
+
 	// Detach runs the container under its monitor with nobody attached (run -d).
 	Detach bool
 	// Restart is Docker's --restart: no, always, unless-stopped, on-failure[:N].
@@ -37,4 +45,13 @@ type Options struct {
 	// LogDriver and LogOpts are --log-driver and --log-opt key=value.
 	LogDriver string
 	LogOpts   []string
+}
+
+// HealthOptions are the --health-* flags; zero fields keep the image's values.
+type HealthOptions struct {
+	Cmd         string
+	Interval    time.Duration
+	Timeout     time.Duration
+	StartPeriod time.Duration
+	Retries     int
 }

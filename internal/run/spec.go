@@ -46,7 +46,13 @@ type SpecInput struct {
 	Files map[string]string
 	// Rootless is true when the container runs in wren's user namespace.
 	Rootless bool
+	// InitPath is wren-init on the host, bound at /dev/init with --init.
+	InitPath string
 }
+
+// initInContainer is where --init's binary appears: /dev is a tmpfs of the
+// container's own, so nothing is added to its filesystem.
+const initInContainer = "/dev/init"
 
 // Command works out the process arguments from the image and the options, by
 // Docker's rules: ENTRYPOINT + CMD, where a given command replaces CMD and a given
@@ -94,6 +100,12 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 	args, err := Command(in.ImageConfig, opts)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Init {
+		if in.InitPath == "" {
+			return nil, errdefs.Invalid("--init: wren-init is not installed")
+		}
+		args = append([]string{initInContainer, "--"}, args...)
 	}
 	userSpec := opts.User
 	if userSpec == "" {
@@ -160,6 +172,12 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 		s.Mounts = append(s.Mounts, specs.Mount{
 			Destination: dest, Type: "bind", Source: in.Files[dest],
 			Options: []string{"rbind", "rprivate", "nosuid", "noexec", "nodev"},
+		})
+	}
+	if opts.Init {
+		s.Mounts = append(s.Mounts, specs.Mount{
+			Destination: initInContainer, Type: "bind", Source: in.InitPath,
+			Options: []string{"bind", "ro", "nosuid", "nodev"},
 		})
 	}
 	profile, err := seccomp.GetDefaultProfile(s)

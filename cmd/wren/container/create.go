@@ -59,6 +59,10 @@ func (f *runFlags) options(cmd *cobra.Command, args []string) (*run.Options, err
 		v := f.tlsVerify
 		o.TLSVerify = &v
 	}
+	if f.health != (run.HealthOptions{}) {
+		h := f.health
+		o.Health = &h
+	}
 	labels, err := cli.ParseKeyValues(f.labels)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 
 type runFlags struct {
 	opts       run.Options
+	health     run.HealthOptions
 	entrypoint string
 	labels     []string
 	tlsVerify  bool
@@ -28,22 +29,11 @@ func newRunCommand(g *cli.Globals) *cobra.Command {
 		Short: "Create and run a new container from an image",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f.opts.Image, f.opts.Cmd = args[0], args[1:]
-			if cmd.Flags().Changed("entrypoint") {
-				f.opts.Entrypoint = []string{}
-				if f.entrypoint != "" {
-					f.opts.Entrypoint = []string{f.entrypoint}
-				}
-			}
-			if cmd.Flags().Changed("tls-verify") {
-				f.opts.TLSVerify = &f.tlsVerify
-			}
-			labels, err := cli.ParseKeyValues(f.labels)
+			opts, err := f.options(cmd, args)
 			if err != nil {
 				return err
 			}
-			f.opts.Labels = labels
-			return runContainer(cmd, g, &f.opts)
+			return runContainer(cmd, g, opts)
 		},
 	}
 	flags := cmd.Flags()
@@ -74,6 +64,13 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.StringArrayVarP(&f.labels, "label", "l", nil, "Set meta data on a container")
 	flags.StringVar(&o.Pull, "pull", "missing", `Pull image before running ("always", "missing", "never")`)
 	flags.BoolVar(&f.tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when pulling")
+	flags.StringVar(&f.health.Cmd, "health-cmd", "", "Command to run to check health")
+	flags.DurationVar(&f.health.Interval, "health-interval", 0, "Time between running the check (ms|s|m|h) (default 30s)")
+	flags.DurationVar(&f.health.Timeout, "health-timeout", 0, "Maximum time to allow one check to run (ms|s|m|h) (default 30s)")
+	flags.DurationVar(&f.health.StartPeriod, "health-start-period", 0, "Start period for the container to initialize before counting retries towards unstable (ms|s|m|h) (default 0s)")
+	flags.IntVar(&f.health.Retries, "health-retries", 0, "Consecutive failures needed to report unhealthy")
+	flags.BoolVar(&o.NoHealthcheck, "no-healthcheck", false, "Disable any container-specified HEALTHCHECK")
+	flags.BoolVar(&o.Init, "init", false, "Run an init inside the container that forwards signals and reaps processes")
 	flags.StringVar(&o.Restart, "restart", "no", "Restart policy to apply when a container exits (no, always, unless-stopped, on-failure[:N])")
 	flags.StringVar(&o.StopSignal, "stop-signal", "", "Signal to stop the container")
 	flags.Var(&optionalInt{p: &o.StopTimeout}, "stop-timeout", "Timeout (in seconds) to stop a container")
