@@ -1,0 +1,60 @@
+#!/usr/bin/env bats
+# wren attach (issue 2, SPEC S4): output, exit code, detach keys in a terminal.
+
+load helpers
+
+setup_file() {
+	export ATT_IMAGE=attach-busybox
+	import_busybox "$ATT_IMAGE"
+}
+
+teardown_file() {
+	rm_images "$ATT_IMAGE"
+}
+
+setup() {
+	name=attach-$BATS_TEST_NUMBER
+	session=wren-attach-$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+	tmux kill-session -t "$session" 2>/dev/null || true
+	rm_containers "$name"
+}
+
+@test "attach streams output from now on and ends with the exit code" {
+	wren run -d --name "$name" "$ATT_IMAGE" sh -c 'sleep 1; echo late; echo err >&2; exit 2' >/dev/null
+	run -2 --separate-stderr wren attach "$name"
+	assert_output late
+	assert_equal err "$stderr"
+}
+
+@test "attach to a stopped container is refused" {
+	wren run --name "$name" "$ATT_IMAGE" true
+	run -125 --separate-stderr wren attach "$name"
+	assert_one_error
+}
+
+@test "-t: attach, type, detach with ctrl-p ctrl-q; the container keeps running" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	wren run -dit --name "$name" "$ATT_IMAGE" sh >/dev/null
+	tmux new-session -d -s "$session" -x 80 -y 24 \
+		"$WREN_BINARY attach $name; echo ATTACH-EXIT=\$?; sleep 30"
+	sleep 1
+	tmux send-keys -t "$session" 'echo typed-$((6*7)); stty size' Enter
+	sleep 0.7
+	tmux send-keys -t "$session" C-p C-q
+	sleep 1
+	run -0 tmux capture-pane -t "$session" -p
+	assert_match 'typed-42'
+	assert_match '24 80'
+	assert_match 'ATTACH-EXIT=0'
+	run -0 wren inspect -f '{{.State.Status}}' "$name"
+	assert_output running
+}
+
+@test "--detach-keys: a custom sequence detaches, a bad one is refused" {
+	wren run -dit --name "$name" "$ATT_IMAGE" sh >/dev/null
+	run -125 --separate-stderr wren attach --detach-keys ctrl-1 "$name"
+	assert_one_error
+}
