@@ -44,8 +44,11 @@ type Container struct {
 type State struct {
 	Status string `json:"status"`
 	// Pid is the container's first process; MonitorPid the wren-monitor that owns it.
-	Pid          int            `json:"pid,omitempty"`
-	MonitorPid   int            `json:"monitorPid,omitempty"`
+	Pid        int `json:"pid,omitempty"`
+	MonitorPid int `json:"monitorPid,omitempty"`
+	// BootID is the kernel's boot id when the monitor started: after a reboot
+	// its pid may name another process.
+	BootID       string         `json:"bootId,omitempty"`
 	Paused       bool           `json:"paused,omitempty"`
 	ExitCode     int            `json:"exitCode"`
 	Error        string         `json:"error,omitempty"`

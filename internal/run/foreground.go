@@ -65,7 +65,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	_ = os.Remove(b.ResultFile)
 
 	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, func(pid int) {
-		c.State = State{Status: StateRunning, MonitorPid: pid, StartedAt: time.Now().UTC()}
+		c.State = State{Status: StateRunning, MonitorPid: pid, BootID: bootID(), StartedAt: time.Now().UTC()}
 		if !c.Options.Remove {
 			_ = e.Records.Save(c)
 		}

@@ -155,7 +155,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	if err != nil {
 		return nil, fmt.Errorf("start wren-monitor: %w", err)
 	}
-	c.State = State{Status: StateRunning, MonitorPid: cmd.Process.Pid, StartedAt: time.Now().UTC()}
+	c.State = State{Status: StateRunning, MonitorPid: cmd.Process.Pid, BootID: bootID(), StartedAt: time.Now().UTC()}
 	if attach {
 		if conn, err = dialWhenListening(dir, cmd.Process.Pid); err != nil {
 			_ = cmd.Process.Kill()

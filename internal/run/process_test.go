@@ -28,3 +28,18 @@ func TestProcessAlive(t *testing.T) {
 		t.Fatal("no pid is alive")
 	}
 }
+
+func TestRefreshAfterReboot(t *testing.T) {
+	r := &Records{Dir: t.TempDir()}
+	// A record from another boot whose monitor pid is alive now (this process).
+	c := &Container{ID: "abc", State: State{Status: StateRunning, MonitorPid: os.Getpid(), BootID: "another-boot", Pid: 42}}
+	r.Refresh(c)
+	if c.State.Status != StateExited || c.State.Pid != 0 {
+		t.Fatalf("a monitor of another boot must not keep a container up: %+v", c.State)
+	}
+	c = &Container{ID: "abc", State: State{Status: StateRunning, MonitorPid: os.Getpid(), BootID: bootID()}}
+	r.Refresh(c)
+	if c.State.Status != StateRunning {
+		t.Fatalf("a live monitor of this boot without a result yet is starting: %+v", c.State)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/wren-containers/wren/internal/bundle"
@@ -34,7 +36,7 @@ func (r *Records) Refresh(c *Container) {
 		// A result from an earlier start of this container.
 		err = os.ErrNotExist
 	}
-	alive := processAlive(c.State.MonitorPid)
+	alive := (c.State.BootID == "" || c.State.BootID == bootID()) && processAlive(c.State.MonitorPid)
 	switch {
 	case err == nil && (res.Running || res.Restarting) && alive:
 		c.State.Pid = res.Pid
@@ -97,4 +99,18 @@ func (r *Records) Lock(id string) (unlock func(), err error) {
 		return nil, err
 	}
 	return func() { f.Close() }, nil
+}
+
+var (
+	bootIDOnce sync.Once
+	bootIDVal  string
+)
+
+// bootID is this boot's id; records of monitors from another boot are stale.
+func bootID() string {
+	bootIDOnce.Do(func() {
+		data, _ := os.ReadFile("/proc/sys/kernel/random/boot_id")
+		bootIDVal = strings.TrimSpace(string(data))
+	})
+	return bootIDVal
 }
