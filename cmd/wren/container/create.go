@@ -22,15 +22,7 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			eng := run.NewEngine(&g.Config, st)
-			progress := format.NewPullProgress(os.Stderr, isTerminal(os.Stderr))
-			eng.PullReporter = progress
-			c, err := eng.Create(cmd.Context(), *opts)
-			progress.Close()
+			_, c, err := createContainer(cmd, g, opts)
 			if err != nil {
 				return err
 			}
@@ -41,6 +33,21 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 	cmd.Flags().SetInterspersed(false)
 	addCreateFlags(cmd, &f)
 	return cmd
+}
+
+// createContainer creates a container as create and run do, showing on stderr
+// the pull of an image that is missing.
+func createContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) (*run.Engine, *run.Container, error) {
+	st, err := g.Store()
+	if err != nil {
+		return nil, nil, err
+	}
+	eng := run.NewEngine(&g.Config, st)
+	progress := format.NewPullProgress(os.Stderr, isTerminal(os.Stderr))
+	eng.PullReporter = progress
+	c, err := eng.Create(cmd.Context(), *opts)
+	progress.Close()
+	return eng, c, err
 }
 
 // options completes the options from the flags that need more than storing:

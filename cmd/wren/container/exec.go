@@ -1,13 +1,9 @@
 package container
 
 import (
-	"os"
-	"os/signal"
-
 	"github.com/containerd/console"
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/run"
 )
 
@@ -31,25 +27,9 @@ func newExecCommand(g *cli.Globals) *cobra.Command {
 				return err
 			}
 			eng := run.NewEngine(&g.Config, st)
-			streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
-			if term != nil && o.Interactive {
-				if err := term.SetRaw(); err != nil {
-					return err
-				}
-				defer term.Reset()
-			}
-			sigs := make(chan os.Signal, 16)
-			signal.Notify(sigs, proxiedSignals...)
-			defer signal.Stop(sigs)
-			streams.Signals = filterTerminalSignals(sigs, term != nil || isTerminal(os.Stdin))
-			code, err := eng.Exec(cmd.Context(), args[0], o, streams)
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return &errdefs.ExitCode{Code: code}
-			}
-			return nil
+			return inForeground(term, o.Interactive, func(s run.Streams) (int, error) {
+				return eng.Exec(cmd.Context(), args[0], o, s)
+			})
 		},
 	}
 	f := cmd.Flags()

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/run"
 )
 
@@ -89,15 +88,7 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 			return err
 		}
 	}
-	st, err := g.Store()
-	if err != nil {
-		return err
-	}
-	eng := run.NewEngine(&g.Config, st)
-	progress := format.NewPullProgress(os.Stderr, isTerminal(os.Stderr))
-	eng.PullReporter = progress
-	c, err := eng.Create(cmd.Context(), *opts)
-	progress.Close()
+	eng, c, err := createContainer(cmd, g, opts)
 	if err != nil {
 		return err
 	}
@@ -108,8 +99,17 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 		fmt.Fprintln(cmd.OutOrStdout(), c.ID)
 		return nil
 	}
+	return inForeground(term, opts.Interactive, func(s run.Streams) (int, error) {
+		return eng.RunForeground(cmd.Context(), c, s)
+	})
+}
+
+// inForeground runs a container process attached to the caller's stdio (run
+// without -d, exec): the terminal in raw mode for -it, signals passed on, and
+// the process's exit code as wren's.
+func inForeground(term console.Console, interactive bool, fn func(run.Streams) (int, error)) error {
 	streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
-	if term != nil && opts.Interactive {
+	if term != nil && interactive {
 		if err := term.SetRaw(); err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 	signal.Notify(sigs, proxiedSignals...)
 	defer signal.Stop(sigs)
 	streams.Signals = filterTerminalSignals(sigs, term != nil || isTerminal(os.Stdin))
-	code, err := eng.RunForeground(cmd.Context(), c, streams)
+	code, err := fn(streams)
 	if err != nil {
 		return err
 	}
