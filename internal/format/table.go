@@ -1,6 +1,7 @@
 package format
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -34,6 +35,17 @@ func NewTableWriter(w io.Writer) *tabwriter.Writer {
 // a "table …" template with a header row, "json" (one object per line, as docker
 // prints lists), or a free template, one line per row.
 func (l List) Write(w io.Writer, format string, rows []any) error {
+	// tabwriter writes each cell and each run of padding on its own: one
+	// buffer makes a thousand-row table one write instead of ten thousand.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := l.write(bw, format, rows); err != nil {
+		_ = bw.Flush()
+		return err
+	}
+	return bw.Flush()
+}
+
+func (l List) write(w io.Writer, format string, rows []any) error {
 	kind, tmplText := Classify(format)
 	switch kind {
 	case KindJSON:
