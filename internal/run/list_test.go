@@ -166,6 +166,7 @@ func TestParseTimestamp(t *testing.T) {
 		"2024-05-06T10:00:00.5+02:00":    time.Date(2024, 5, 6, 8, 0, 0, 500000000, time.UTC),
 		"1714989600":                     time.Unix(1714989600, 0),
 		"1714989600.25":                  time.Unix(1714989600, 250000000),
+		"0":                              time.Unix(0, 0),
 		"2024-05-06T10:00:00.123456789Z": time.Date(2024, 5, 6, 10, 0, 0, 123456789, time.UTC),
 	} {
 		got, err := ParseTimestamp(in, now)

@@ -16,7 +16,8 @@ func ParseTimestamp(value string, now time.Time) (time.Time, error) {
 	if value == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.ParseDuration(value); err == nil {
+	// "0" is the Unix epoch, as with docker, not a duration of nothing.
+	if d, err := time.ParseDuration(value); err == nil && value != "0" {
 		return now.Add(-d), nil
 	}
 	layouts := []string{

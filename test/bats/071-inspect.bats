@@ -13,6 +13,13 @@ teardown_file() {
 	rm_images "$INSPECT_IMAGE"
 }
 
+# assert_nothing_found: after `run --separate-stderr`, docker's answer when no
+# object was found: "[]" on stdout, one "Error: …" line on stderr.
+assert_nothing_found() {
+	assert_output "[]"
+	output="" assert_one_error
+}
+
 setup() {
 	name=inspect-$BATS_TEST_NUMBER
 }
@@ -94,10 +101,11 @@ teardown() {
 	assert_output "$img"
 	run -0 wren inspect --type image -f '{{.Id}}' "$INSPECT_IMAGE"
 	assert_output "$img"
+	# As docker: nothing found prints an empty array, and one error line.
 	run --separate-stderr -125 wren inspect --type container "$INSPECT_IMAGE"
-	assert_one_error
+	assert_nothing_found
 	run --separate-stderr -125 wren container inspect "$INSPECT_IMAGE"
-	assert_one_error
+	assert_nothing_found
 }
 
 @test "-s adds SizeRw and SizeRootFs" {
@@ -111,7 +119,7 @@ teardown() {
 
 @test "bad input: unknown object, bad template, bad --type: exit 125" {
 	run --separate-stderr -125 wren inspect inspect-no-such-thing
-	assert_one_error
+	assert_nothing_found
 	assert_match 'No such object: inspect-no-such-thing' "$stderr"
 	wren create --name "$name" "$INSPECT_IMAGE" true >/dev/null
 	run --separate-stderr -125 wren inspect -f '{{.State.Status' "$name"
