@@ -2,20 +2,35 @@ package run
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/wren-containers/wren/internal/errdefs"
+	"golang.org/x/sys/unix"
 )
 
-// waitPoll is how often Wait reads the record: a monitor's result lands
-// within this much of the container's end.
+// waitPoll bounds how long Wait sleeps between looks at the record when no
+// change in the container's directory wakes it first.
 const waitPoll = 50 * time.Millisecond
 
 // Wait blocks until the container ref names is not running (a created one must
 // first be started, as with docker wait) and returns its exit code. It reads
-// records only: no image store, no user namespace.
+// records only: no image store, no user namespace. It wakes on every change in
+// the container's directory, so the exit of a --rm container is read before
+// its cleanup removes it.
 func (r *Records) Wait(ctx context.Context, ref string) (int, error) {
 	c, err := r.Lookup(ref)
 	if err != nil {
 		return -1, err
+	}
+	fd := -1
+	if ifd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC); err == nil {
+		if _, err := unix.InotifyAddWatch(ifd, r.Path(c.ID), unix.IN_MOVED_TO|unix.IN_CLOSE_WRITE|unix.IN_DELETE_SELF); err == nil {
+			fd = ifd
+			defer unix.Close(fd)
+		} else {
+			unix.Close(ifd)
+		}
 	}
 	started := c.State.Status != StateCreated
 	for {
@@ -28,12 +43,14 @@ func (r *Records) Wait(ctx context.Context, ref string) (int, error) {
 				return c.State.ExitCode, nil
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return -1, ctx.Err()
-		case <-time.After(waitPoll):
+		if err := sleepOrWake(ctx, fd); err != nil {
+			return -1, err
 		}
 		cur, err := r.Load(c.ID)
+		if errors.Is(err, errdefs.ErrNotFound) && started && c.State.Status != StateCreated {
+			// Removed (--rm) between two looks, its exit unseen.
+			return -1, errdefs.NotFound("container %s was removed before its exit code could be read", c.ID[:12])
+		}
 		if err != nil {
 			return -1, err
 		}
@@ -42,4 +59,28 @@ func (r *Records) Wait(ctx context.Context, ref string) (int, error) {
 		}
 		c = cur
 	}
+}
+
+// sleepOrWake waits for an inotify event on fd (if any) or waitPoll.
+func sleepOrWake(ctx context.Context, fd int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if fd < 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(waitPoll):
+			return nil
+		}
+	}
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	_, _ = unix.Poll(fds, int(waitPoll/time.Millisecond))
+	var buf [4096]byte
+	for {
+		if n, err := unix.Read(fd, buf[:]); n <= 0 || err != nil {
+			break
+		}
+	}
+	return ctx.Err()
 }

@@ -36,6 +36,13 @@ teardown() {
 	assert_equal exited "$(wren inspect -f '{{.State.Status}}' "$name")"
 }
 
+@test "wait reads the code of a --rm container before it is removed" {
+	local id
+	id=$(wren run -d --rm --name "$name" "$WT_IMAGE" sh -c 'sleep 1; exit 9')
+	run -0 timeout 20 wren wait "$id"
+	assert_output 9
+}
+
 @test "wait returns 137 for a container killed by stop" {
 	wren run -d --name "$name" "$WT_IMAGE" sleep 300 >/dev/null
 	timeout 20 wren wait "$name" >"$BATS_TEST_TMPDIR/code" &
