@@ -4,10 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/containerd/console"
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -42,12 +39,13 @@ func newAttachCommand(g *cli.Globals) *cobra.Command {
 // attached runs an attach with the caller's terminal in raw mode (when it is
 // one) and its size passed on, and turns the outcome into Docker's exit status.
 func attached(cmd *cobra.Command, o run.AttachOptions, attach func(run.AttachOptions) (int, error)) error {
-	if term, err := console.ConsoleFromFile(os.Stdin); err == nil && !o.NoStdin {
-		if err := term.SetRaw(); err != nil {
+	if isTerminal(os.Stdin) && !o.NoStdin {
+		t := &terminal{fd: int(os.Stdin.Fd())}
+		if err := t.SetRaw(); err != nil {
 			return err
 		}
-		defer term.Reset()
-		o.Resize = terminalSizes(term)
+		defer t.Reset()
+		o.Resize = t.sizes()
 	}
 	code, err := attach(o)
 	if errors.Is(err, run.ErrDetached) {
@@ -61,26 +59,4 @@ func attached(cmd *cobra.Command, o run.AttachOptions, attach func(run.AttachOpt
 		return &errdefs.ExitCode{Code: code}
 	}
 	return nil
-}
-
-// terminalSizes sends the terminal's size now and at every SIGWINCH.
-func terminalSizes(c console.Console) <-chan run.WinSize {
-	ch := make(chan run.WinSize, 4)
-	send := func() {
-		if ws, err := c.Size(); err == nil {
-			select {
-			case ch <- run.WinSize{Width: ws.Width, Height: ws.Height}:
-			default:
-			}
-		}
-	}
-	send()
-	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
-	go func() {
-		for range winch {
-			send()
-		}
-	}()
-	return ch
 }

@@ -1,7 +1,6 @@
 package container
 
 import (
-	"github.com/containerd/console"
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/run"
@@ -15,7 +14,7 @@ func newExecCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.MinArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Cmd = args[1:]
-			var term console.Console
+			var term *terminal
 			if o.TTY && !o.Detach {
 				var err error
 				if term, err = callerTerminal(o.Interactive); err != nil {

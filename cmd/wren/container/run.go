@@ -6,7 +6,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/containerd/console"
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -80,7 +79,7 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 }
 
 func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
-	var term console.Console
+	var term *terminal
 	if opts.TTY && !opts.Detach {
 		var err error
 		term, err = callerTerminal(opts.Interactive)
@@ -107,7 +106,7 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 // inForeground runs a container process attached to the caller's stdio (run
 // without -d, exec): the terminal in raw mode for -it, signals passed on, and
 // the process's exit code as wren's.
-func inForeground(term console.Console, interactive bool, fn func(run.Streams) (int, error)) error {
+func inForeground(term *terminal, interactive bool, fn func(run.Streams) (int, error)) error {
 	streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
 	if term != nil && interactive {
 		if err := term.SetRaw(); err != nil {
@@ -129,21 +128,6 @@ func inForeground(term console.Console, interactive bool, fn func(run.Streams) (
 		return &errdefs.ExitCode{Code: code}
 	}
 	return nil
-}
-
-// callerTerminal finds the caller's terminal for -t: stdin when interactive (it
-// must be one, as Docker insists), else stdout if it is one.
-func callerTerminal(interactive bool) (console.Console, error) {
-	if c, err := console.ConsoleFromFile(os.Stdin); err == nil {
-		return c, nil
-	}
-	if interactive {
-		return nil, errdefs.Invalid("the input device is not a TTY")
-	}
-	if c, err := console.ConsoleFromFile(os.Stdout); err == nil {
-		return c, nil
-	}
-	return nil, nil
 }
 
 // proxiedSignals are passed on to a foreground container, as docker's --sig-proxy
@@ -168,9 +152,4 @@ func filterTerminalSignals(in <-chan os.Signal, terminal bool) <-chan os.Signal 
 		}
 	}()
 	return out
-}
-
-func isTerminal(f *os.File) bool {
-	_, err := console.ConsoleFromFile(f)
-	return err == nil
 }
