@@ -8,6 +8,7 @@ require (
 	github.com/google/go-containerregistry v0.21.6
 	github.com/moby/docker-image-spec v1.3.1
 	github.com/moby/moby/api v1.55.0
+	github.com/moby/profiles/seccomp v0.2.4
 	github.com/moby/sys/user v0.4.1
 	github.com/opencontainers/cgroups v0.1.0
 	github.com/opencontainers/go-digest v1.0.0
@@ -17,7 +18,6 @@ require (
 	github.com/sirupsen/logrus v1.9.4
 	github.com/spf13/cobra v1.10.2
 	github.com/vbauerster/mpb/v8 v8.14.0
-	go.podman.io/common v0.69.0
 	go.podman.io/image/v5 v5.41.2
 	go.podman.io/storage v1.64.2
 	golang.org/x/sys v0.47.0

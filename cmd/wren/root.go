@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/version"
 )
 
 func newRootCommand(g *cli.Globals) *cobra.Command {
@@ -20,8 +21,10 @@ func newRootCommand(g *cli.Globals) *cobra.Command {
 			}
 			return cmd.Help()
 		},
-		Args: cobra.ArbitraryArgs,
+		Args:    cobra.ArbitraryArgs,
+		Version: version.Version,
 	}
+	root.SetVersionTemplate("wren version {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return errdefs.Invalid("%s\nSee '%s --help'.", err, cmd.CommandPath())
 	})

@@ -10,7 +10,7 @@ import (
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"go.podman.io/common/pkg/seccomp"
+	"github.com/moby/profiles/seccomp"
 )
 
 // DefaultPath is the PATH a container gets when neither the image nor the user sets one.
