@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/wren-containers/wren/internal/errdefs"
 	"io"
 	"runtime"
 	"time"
@@ -48,7 +49,7 @@ func (s *Store) Import(ctx context.Context, tarball io.Reader, opts ImportOption
 	// containers-storage detects and undoes the compression itself.
 	layer, _, err := s.store.PutLayer("", "", nil, "", false, nil, tarball)
 	if err != nil {
-		return nil, fmt.Errorf("import: reading the root filesystem tarball: %w", err)
+		return nil, errdefs.Invalid("import %s: not a root filesystem tarball: %v", opts.Source, err)
 	}
 	img, err := s.createLocalImage(layer, imgCfg, names, historyComment(opts))
 	if err != nil {
