@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# Images from a registry: pull, images, image inspect, tag, rmi (issue 8 §2, SPEC S3).
+# WREN_TEST_REGISTRY is a plain-HTTP registry on 127.0.0.1 holding busybox:latest.
+
+load helpers
+
+setup() {
+	reg=${WREN_TEST_REGISTRY:?}
+	ref=$reg/busybox:latest
+	tag=pull-$BATS_TEST_NUMBER
+}
+
+teardown() {
+	rm_containers "$tag"
+	rm_images "$tag:v1" "$tag:v2" "$ref"
+}
+
+@test "pull from the registry prints Docker's lines" {
+	run --separate-stderr -0 wren pull --tls-verify=false "$reg/busybox"
+	assert_match $'(^|\n)Digest: '"$WREN_TEST_BUSYBOX_DIGEST"$'\n'
+	assert_match $'(^|\n)Status: Downloaded newer image for '"$ref"$'\n'
+	assert_equal "$ref" "${lines[-1]}"
+}
+
+@test "a second pull says the image is up to date" {
+	wren pull -q --tls-verify=false "$ref"
+	run --separate-stderr -0 wren pull --tls-verify=false "$ref"
+	assert_match $'(^|\n)Status: Image is up to date for '"$ref"$'\n'
+	assert_equal "$ref" "${lines[-1]}"
+}
+
+@test "pull -q prints only the reference" {
+	run --separate-stderr -0 wren pull -q --tls-verify=false "$ref"
+	assert_output "$ref"
+}
+
+@test "pull by digest" {
+	run --separate-stderr -0 wren pull --tls-verify=false "$reg/busybox@$WREN_TEST_BUSYBOX_DIGEST"
+	assert_equal "$reg/busybox@$WREN_TEST_BUSYBOX_DIGEST" "${lines[-1]}"
+	run -0 wren image inspect "$reg/busybox@$WREN_TEST_BUSYBOX_DIGEST"
+	assert_equal "$WREN_TEST_BUSYBOX_ID" "$(jq -r '.[0].Id' <<<"$output")"
+}
+
+@test "an insecure registry declared in registries.conf needs no flag" {
+	cat >"$BATS_TEST_TMPDIR/registries.conf" <<-CONF
+		[[registry]]
+		location = "$reg"
+		insecure = true
+	CONF
+	CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf run --separate-stderr -0 wren pull "$ref"
+	assert_equal "$ref" "${lines[-1]}"
+}
+
+@test "images lists a pulled image with Docker's columns" {
+	wren pull -q --tls-verify=false "$ref"
+	run -0 wren images
+	assert_equal "REPOSITORY TAG IMAGE ID CREATED SIZE" "$(squeeze <<<"${lines[0]}")"
+	local row
+	row=$(grep -F "$reg/busybox " <<<"$output" | squeeze)
+	assert_match "^$reg/busybox latest ${WREN_TEST_BUSYBOX_ID:7:12} .+ [0-9.]+ ?[kMG]?B$" "$row"
+}
+
+@test "images -q and --format" {
+	wren pull -q --tls-verify=false "$ref"
+	run -0 wren images -q
+	assert_match "(^|"$'\n'")${WREN_TEST_BUSYBOX_ID:7:12}($|"$'\n'")"
+	run -0 wren images --no-trunc -q
+	assert_match "(^|"$'\n'")$WREN_TEST_BUSYBOX_ID($|"$'\n'")"
+	run -0 wren images --format '{{.Repository}}:{{.Tag}}'
+	assert_match "(^|"$'\n'")$ref($|"$'\n'")"
+	run -0 wren image ls --format '{{ .ID }}' "$reg/busybox"
+	assert_output "${WREN_TEST_BUSYBOX_ID:7:12}"
+}
+
+@test "image inspect prints Docker's JSON shape" {
+	wren pull -q --tls-verify=false "$ref"
+	run --separate-stderr -0 wren image inspect "$ref"
+	local j=$output
+	assert_equal array "$(jq -r type <<<"$j")"
+	assert_equal 1 "$(jq length <<<"$j")"
+	assert_equal "$WREN_TEST_BUSYBOX_ID" "$(jq -r '.[0].Id' <<<"$j")"
+	assert_equal "[\"$ref\"]" "$(jq -c '.[0].RepoTags' <<<"$j")"
+	assert_equal "[\"$reg/busybox@$WREN_TEST_BUSYBOX_DIGEST\"]" "$(jq -c '.[0].RepoDigests' <<<"$j")"
+	assert_equal '["sh"]' "$(jq -c '.[0].Config.Cmd' <<<"$j")"
+	assert_equal '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]' "$(jq -c '.[0].Config.Env' <<<"$j")"
+	assert_equal linux "$(jq -r '.[0].Os' <<<"$j")"
+	assert_equal amd64 "$(jq -r '.[0].Architecture' <<<"$j")"
+	assert_equal 2024-01-01T00:00:00Z "$(jq -r '.[0].Created' <<<"$j")"
+	assert_equal "{\"Type\":\"layers\",\"Layers\":[\"$WREN_TEST_BUSYBOX_DIFFID\"]}" "$(jq -c '.[0].RootFS' <<<"$j")"
+	assert_equal true "$(jq '.[0].Size > 1000000' <<<"$j")"
+	# The ID is the config's digest, so inspect by ID and by prefix find it too.
+	run -0 wren image inspect "${WREN_TEST_BUSYBOX_ID#sha256:}"
+	assert_equal "$WREN_TEST_BUSYBOX_ID" "$(jq -r '.[0].Id' <<<"$output")"
+	run -0 wren image inspect "${WREN_TEST_BUSYBOX_ID:7:12}"
+	assert_equal "$WREN_TEST_BUSYBOX_ID" "$(jq -r '.[0].Id' <<<"$output")"
+	run -0 wren image inspect --format '{{.Id}}' "$ref"
+	assert_output "$WREN_TEST_BUSYBOX_ID"
+}
+
+@test "tag adds a name to the same image" {
+	wren pull -q --tls-verify=false "$ref"
+	run -0 wren tag "$ref" "$tag:v1"
+	assert_output ""
+	run -0 wren image inspect "$tag:v1"
+	assert_equal "$WREN_TEST_BUSYBOX_ID" "$(jq -r '.[0].Id' <<<"$output")"
+	run -0 wren images --format '{{.Repository}} {{.Tag}} {{.ID}}'
+	assert_match "(^|"$'\n'")$tag v1 ${WREN_TEST_BUSYBOX_ID:7:12}($|"$'\n'")"
+	# Docker's management form and an image ID as the source.
+	run -0 wren image tag "${WREN_TEST_BUSYBOX_ID:7:12}" "$tag:v2"
+	run -0 wren image inspect "$tag:v2"
+	assert_equal "$WREN_TEST_BUSYBOX_ID" "$(jq -r '.[0].Id' <<<"$output")"
+}
+
+@test "tag of a missing image: exit 125" {
+	run --separate-stderr -125 wren tag "$tag-missing:v9" "$tag:v1"
+	assert_one_error
+	assert_match "$tag-missing" "$stderr"
+}
+
+@test "rmi untags, then deletes with the last name" {
+	wren pull -q --tls-verify=false "$ref"
+	wren tag "$ref" "$tag:v1"
+	run --separate-stderr -0 wren rmi "$tag:v1"
+	assert_output "Untagged: $tag:v1"
+	run -0 wren image inspect "$ref"
+	run --separate-stderr -0 wren rmi "$ref"
+	assert_match $'(^|\n)Untagged: '"$ref"$'($|\n)'
+	assert_match $'(^|\n)Deleted: '"$WREN_TEST_BUSYBOX_ID"'($|\n)'
+	run --separate-stderr -125 wren image inspect "$ref"
+	assert_match '^Error: .*[Nn]o such image' "${stderr_lines[0]}"
+	run -0 wren images -q
+	refute_match "${WREN_TEST_BUSYBOX_ID:7:12}"
+}
+
+@test "rmi of a missing image: exit 125, one line" {
+	run --separate-stderr -125 wren rmi "$tag-missing:v9"
+	assert_one_error
+	assert_match '[Nn]o such image' "$stderr"
+}
+
+@test "rmi refuses an image a container uses; rmi -f removes it" {
+	wren pull -q --tls-verify=false "$ref"
+	wren run --name "$tag" "$ref" true
+	run --separate-stderr -125 wren rmi "$ref"
+	assert_one_error
+	run -0 wren image inspect "$ref"
+	rm_containers "$tag"
+	run -0 wren rmi -f "$ref"
+	run -125 wren image inspect "$ref"
+}
+
+@test "malformed references: exit 125 and one Error line" {
+	local bad
+	for bad in UPPER/Case a::b "" "busybox:" "$reg/busybox@sha256:zz"; do
+		run --separate-stderr -125 wren pull --tls-verify=false "$bad"
+		assert_one_error || { echo "reference: '$bad'" >&2; return 1; }
+		assert_match '[Rr]eference' "$stderr"
+	done
+}
+
+@test "scratch cannot be pulled" {
+	run --separate-stderr -125 wren pull scratch
+	assert_one_error
+	assert_match scratch "$stderr"
+}
+
+@test "unreachable registry: exit 125, one line, nothing left behind" {
+	run --separate-stderr -125 wren pull --tls-verify=false 127.0.0.1:1/busybox:latest
+	assert_one_error
+	assert_match '127\.0\.0\.1:1' "$stderr"
+	run -0 wren images --format '{{.Repository}}'
+	refute_match '127\.0\.0\.1:1/'
+}
+
+@test "an image missing from the registry: exit 125" {
+	run --separate-stderr -125 wren pull --tls-verify=false "$reg/no-such-image:latest"
+	assert_one_error
+	assert_match "$reg/no-such-image" "$stderr"
+	run --separate-stderr -125 wren pull --tls-verify=false "$reg/busybox:no-such-tag"
+	assert_one_error
+	assert_match "no-such-tag" "$stderr"
+}
+
+@test "image pull is the same command" {
+	run --separate-stderr -0 wren image pull -q --tls-verify=false "$ref"
+	assert_output "$ref"
+	run -0 wren image rm "$ref"
+}
