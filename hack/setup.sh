@@ -77,3 +77,7 @@ fi
 
 # install depends on build: one go build, with the Makefile's tags.
 step "make install" make -C "$repo" install
+# Under sudo, leave bin/ to the user, whose own `make build` writes there next.
+if [ -n "${SUDO_UID:-}" ] && [ "$SUDO_UID" != 0 ]; then
+	chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$repo/bin"
+fi

@@ -14,8 +14,9 @@ die() { echo "test/run.sh: $*" >&2; exit 1; }
 
 if [ "$(id -u)" -ne 0 ]; then
 	# Making users and writing /etc/subuid needs root; the tests themselves drop it.
-	if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-		exec sudo -n env PATH="$PATH" BUILDTAGS="${BUILDTAGS:-}" WREN_BINARY="${WREN_BINARY:-}" "$0" "$@"
+	if command -v sudo >/dev/null && { [ -t 0 ] || sudo -n true 2>/dev/null; }; then
+		echo "test/run.sh: sudo, to create the test users" >&2
+		exec sudo env PATH="$PATH" BUILDTAGS="${BUILDTAGS:-}" WREN_BINARY="${WREN_BINARY:-}" "$0" "$@"
 	fi
 	die "needs root to create its test users: sudo make test-integration"
 fi
