@@ -401,3 +401,33 @@ func FuzzParseLine(f *testing.F) {
 		}
 	})
 }
+
+func TestWriterConcurrentStreams(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c-json.log")
+	w, err := Open(Options{Driver: DriverJSONFile, Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for _, stream := range []string{"stdout", "stderr"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				_ = w.WriteLine(stream, []byte(stream+"\n"), time.Now())
+			}
+		}()
+	}
+	wg.Wait()
+	w.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), `"stream":"stdout"`); n != 500 {
+		t.Fatalf("%d stdout lines, want 500", n)
+	}
+	if n := strings.Count(string(data), "\n"); n != 1000 {
+		t.Fatalf("%d lines, want 1000", n)
+	}
+}

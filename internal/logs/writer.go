@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -13,7 +14,10 @@ import (
 // Writer appends a container's output to its log. One process writes a log at
 // a time (the container's monitor); readers may follow it meanwhile.
 type Writer struct {
-	o    Options
+	o Options
+	// mu serialises lines: a container's stdout and stderr are pumped by two
+	// goroutines into one log.
+	mu   sync.Mutex
 	f    *os.File
 	size int64
 	buf  bytes.Buffer
@@ -59,6 +63,8 @@ type jsonLine struct {
 // that had not ended a line when it was flushed, or a line longer than the
 // monitor's buffer); the reader joins partial lines back as they were written.
 func (w *Writer) WriteLine(stream string, line []byte, t time.Time) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.f == nil {
 		return nil
 	}
@@ -130,6 +136,8 @@ func (w *Writer) rotate() error {
 
 // Close closes the log file.
 func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.f == nil {
 		return nil
 	}

@@ -58,7 +58,7 @@ func runDetached(b *bundle.Bundle, ready *os.File) int {
 		return code
 	}
 	var err error
-	d.log, err = logs.Open(logs.Options{Driver: b.Log.Driver, Path: b.Log.Path, MaxSize: b.Log.MaxSize, MaxFiles: b.Log.MaxFiles})
+	d.log, err = openLog(b.Log)
 	if err != nil {
 		return fail(fmt.Errorf("open log: %w", err))
 	}
@@ -198,17 +198,17 @@ func (d *detached) runOnce(started func()) (int, error) {
 	}
 
 	var pumps sync.WaitGroup
-	pump := func(r io.Reader, stream string, id byte) {
+	run := func(r io.Reader, stream string, id byte) {
 		defer pumps.Done()
-		d.pump(r, stream, id)
+		pump(r, stream, d.log, func(p []byte) { d.hub.broadcast(id, p) })
 	}
 	if task.Console != nil {
 		pumps.Add(1)
-		go pump(task.Console, "stdout", 0)
+		go run(task.Console, "stdout", 0)
 	} else {
 		pumps.Add(2)
-		go pump(outR, "stdout", bundle.Stdout)
-		go pump(errR, "stderr", bundle.Stderr)
+		go run(outR, "stdout", bundle.Stdout)
+		go run(errR, "stderr", bundle.Stderr)
 	}
 	code, _ := task.Wait()
 	close(stopHealth)
@@ -226,26 +226,6 @@ func (d *detached) runOnce(started func()) (int, error) {
 	}
 	_ = task.Destroy()
 	return code, nil
-}
-
-// pump copies one output stream to the log, line by line, and to attached clients.
-// stream id 0 means a terminal: clients get the bytes as they are.
-func (d *detached) pump(r io.Reader, stream string, id byte) {
-	br := bufio.NewReaderSize(r, 32*1024)
-	for {
-		line, err := br.ReadSlice('\n')
-		if len(line) > 0 {
-			now := time.Now()
-			_ = d.log.WriteLine(stream, line, now)
-			d.hub.broadcast(id, line)
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err != nil {
-			return
-		}
-	}
 }
 
 func (d *detached) shouldRestart(code int) bool {

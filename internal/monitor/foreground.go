@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/logs"
 	"github.com/wren-containers/wren/internal/runtime"
 	"golang.org/x/sys/unix"
 )
@@ -58,7 +59,32 @@ func runForeground(b *bundle.Bundle) int {
 	if callerTTY >= 0 {
 		width, height = termSize(callerTTY)
 	}
+	// With a log, output passes through the monitor to be logged on its way;
+	// without one, the container writes straight to the caller's descriptors.
+	var log *logs.Writer
+	if b.Log.Path != "" {
+		var err error
+		if log, err = openLog(b.Log); err != nil {
+			_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), ExitCode: errdefs.CodeWrenError, Error: err.Error(), FinishedAt: time.Now().UTC()})
+			return errdefs.CodeWrenError
+		}
+		defer log.Close()
+	}
 	stdio := runtime.Stdio{Stdout: os.Stdout, Stderr: os.Stderr}
+	var outR, errR *os.File
+	var closeAfterStart []*os.File
+	if log != nil && !b.Spec.Process.Terminal {
+		var outW, errW *os.File
+		var err error
+		if outR, outW, err = os.Pipe(); err == nil {
+			errR, errW, err = os.Pipe()
+		}
+		if err != nil {
+			return errdefs.CodeWrenError
+		}
+		stdio.Stdout, stdio.Stderr = outW, errW
+		closeAfterStart = append(closeAfterStart, outW, errW)
+	}
 	if b.Interactive {
 		stdio.Stdin = os.Stdin
 	}
@@ -70,6 +96,9 @@ func runForeground(b *bundle.Bundle) int {
 	} else {
 		task, err = rt.Start(b.ID, b.Spec, stdio, width, height)
 	}
+	for _, f := range closeAfterStart {
+		f.Close()
+	}
 	if err != nil {
 		code := errdefs.Code(err)
 		_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), ExitCode: code, Error: err.Error(), FinishedAt: time.Now().UTC()})
@@ -79,15 +108,20 @@ func runForeground(b *bundle.Bundle) int {
 	_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), Pid: task.Pid(), Running: true, StartedAt: started})
 
 	var output sync.WaitGroup
+	copyOut := func(r io.Reader, stream string, w io.Writer) {
+		defer output.Done()
+		pump(r, stream, log, func(p []byte) { _, _ = w.Write(p) })
+	}
 	if task.Console != nil {
 		output.Add(1)
-		go func() {
-			defer output.Done()
-			_, _ = io.Copy(os.Stdout, task.Console)
-		}()
+		go copyOut(task.Console, "stdout", os.Stdout)
 		if b.Interactive {
 			go func() { _, _ = io.Copy(task.Console, os.Stdin) }()
 		}
+	} else if outR != nil {
+		output.Add(2)
+		go copyOut(outR, "stdout", os.Stdout)
+		go copyOut(errR, "stderr", os.Stderr)
 	}
 	go func() {
 		for {
@@ -129,4 +163,8 @@ func termSize(fd int) (uint16, uint16) {
 		return 0, 0
 	}
 	return ws.Col, ws.Row
+}
+
+func openLog(c bundle.LogConfig) (*logs.Writer, error) {
+	return logs.Open(logs.Options{Driver: c.Driver, Path: c.Path, MaxSize: c.MaxSize, MaxFiles: c.MaxFiles})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/logs"
 )
 
 // Streams connect a container run in the foreground to its caller. They are
@@ -49,7 +50,19 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		return -1, err
 	}
 	dir := e.Records.Path(c.ID)
+	var logCfg bundle.LogConfig
+	if !c.Options.Remove {
+		// Docker logs a foreground container too; one removed at its end
+		// would take its log along, so its output goes straight to the caller.
+		if logCfg, err = e.logConfig(c); err != nil {
+			return -1, err
+		}
+		if logCfg.Driver == logs.DriverNone {
+			logCfg = bundle.LogConfig{}
+		}
+	}
 	b := &bundle.Bundle{
+		Log:         logCfg,
 		ID:          c.ID,
 		Spec:        spec,
 		StateDir:    filepath.Join(e.Config.RunRoot, "runtime"),

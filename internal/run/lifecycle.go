@@ -88,7 +88,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	if err != nil {
 		return nil, err
 	}
-	logOpts, err := logs.Parse(c.Options.LogDriver, c.Options.LogOpts)
+	logCfg, err := e.logConfig(c)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,6 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 		return nil, err
 	}
 	dir := e.Records.Path(c.ID)
-	logOpts.Path = logs.Path(dir, c.ID, logOpts.Driver)
 	b := &bundle.Bundle{
 		ID:          c.ID,
 		Spec:        spec,
@@ -121,7 +120,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 		LogLevel:    e.Config.LogLevel,
 		Detach:      true,
 		Dir:         dir,
-		Log:         bundle.LogConfig{Driver: logOpts.Driver, Path: logOpts.Path, MaxSize: logOpts.MaxSize, MaxFiles: logOpts.MaxFiles},
+		Log:         logCfg,
 		Restart:     restart,
 		Health:      healthCheck(e.imageHealthcheck(ctx, c), &c.Options),
 		WaitAttach:  attach,
@@ -373,4 +372,16 @@ func ParseRestartPolicy(s string) (bundle.RestartPolicy, error) {
 		return p, nil
 	}
 	return bundle.RestartPolicy{}, errdefs.Invalid("invalid restart policy: unknown policy '%s'; use no, always, on-failure or unless-stopped", s)
+}
+
+// logConfig is where and how the container's output is logged.
+func (e *Engine) logConfig(c *Container) (bundle.LogConfig, error) {
+	o, err := logs.Parse(c.Options.LogDriver, c.Options.LogOpts)
+	if err != nil {
+		return bundle.LogConfig{}, err
+	}
+	return bundle.LogConfig{
+		Driver: o.Driver, Path: logs.Path(e.Records.Path(c.ID), c.ID, o.Driver),
+		MaxSize: o.MaxSize, MaxFiles: o.MaxFiles,
+	}, nil
 }

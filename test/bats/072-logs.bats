@@ -149,7 +149,6 @@ run_detached() {
 }
 
 @test "a foreground container's output is logged too" {
-	skip "wren-monitor's foreground mode does not write the container's log yet (docker logs a foreground run)"
 	run -0 wren run --name "$name" "$LOGS_IMAGE" sh -c 'echo fg-out; echo fg-err >&2'
 	run --separate-stderr -0 wren logs "$name"
 	assert_output fg-out
