@@ -81,8 +81,20 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if err != nil {
 		return nil, err
 	}
+	// The environment is the caller's now, not whoever starts the container later.
+	if opts.Env, err = resolveEnv(opts.EnvFiles, opts.Env, os.LookupEnv); err != nil {
+		return nil, err
+	}
+	opts.EnvFiles = nil
 	id := NewID()
 	name := opts.Name
+	// Names are checked under a wren-wide lock: containers-storage's SetNames (rename)
+	// takes a name from its holder rather than refusing it.
+	unlockNames, err := e.Records.LockNames()
+	if err != nil {
+		return nil, err
+	}
+	defer unlockNames()
 	for attempt := 0; ; attempt++ {
 		if opts.Name == "" {
 			name = RandomName()

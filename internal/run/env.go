@@ -14,46 +14,22 @@ import (
 // --env-file files in order, then -e values; a later key replaces an earlier one.
 // "KEY" without "=" takes the caller's value and is dropped when the caller has none.
 func MergeEnv(image, envFiles, flags []string, lookup func(string) (string, bool)) ([]string, error) {
-	var fromFiles []string
-	for _, path := range envFiles {
-		vals, err := readEnvFile(path)
-		if err != nil {
-			return nil, err
-		}
-		fromFiles = append(fromFiles, vals...)
+	user, err := resolveEnv(envFiles, flags, lookup)
+	if err != nil {
+		return nil, err
 	}
 	order := []string{}
 	values := map[string]string{}
-	set := func(kv string, expand bool) error {
+	for _, kv := range append(append([]string{}, image...), user...) {
 		key, val, ok := strings.Cut(kv, "=")
-		if key == "" {
-			return errdefs.Invalid("invalid environment variable: %q", kv)
-		}
-		if !ok {
-			if !expand {
-				return nil
-			}
-			v, found := lookup(key)
-			if !found {
-				return nil
-			}
-			val = v
+		if key == "" || !ok {
+			// An image's malformed entry is dropped, as Docker does.
+			continue
 		}
 		if _, seen := values[key]; !seen {
 			order = append(order, key)
 		}
 		values[key] = val
-		return nil
-	}
-	for _, kv := range image {
-		if err := set(kv, false); err != nil {
-			return nil, err
-		}
-	}
-	for _, kv := range append(fromFiles, flags...) {
-		if err := set(kv, true); err != nil {
-			return nil, err
-		}
 	}
 	if _, ok := values["PATH"]; !ok {
 		order = append(order, "PATH")
@@ -62,6 +38,36 @@ func MergeEnv(image, envFiles, flags []string, lookup func(string) (string, bool
 	out := make([]string, 0, len(order))
 	for _, k := range order {
 		out = append(out, k+"="+values[k])
+	}
+	return out, nil
+}
+
+// resolveEnv turns --env-file files and -e values into explicit KEY=VALUE pairs,
+// in order, as docker does when it creates a container: "KEY" alone takes the
+// caller's value and is dropped when the caller has none.
+func resolveEnv(envFiles, flags []string, lookup func(string) (string, bool)) ([]string, error) {
+	var all []string
+	for _, path := range envFiles {
+		vals, err := readEnvFile(path)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, vals...)
+	}
+	var out []string
+	for _, kv := range append(all, flags...) {
+		key, _, ok := strings.Cut(kv, "=")
+		if key == "" {
+			return nil, errdefs.Invalid("invalid environment variable: %q", kv)
+		}
+		if !ok {
+			v, found := lookup(key)
+			if !found {
+				continue
+			}
+			kv = key + "=" + v
+		}
+		out = append(out, kv)
 	}
 	return out, nil
 }

@@ -155,6 +155,12 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 		return nil, fmt.Errorf("start wren-monitor: %w", err)
 	}
 	c.State = State{Status: StateRunning, MonitorPid: cmd.Process.Pid, BootID: bootID(), StartedAt: time.Now().UTC()}
+	// Recorded before waiting: should this wren die now, the container is still
+	// found with its monitor, and stop or rm -f can reach it.
+	if err := e.Records.Save(c); err != nil {
+		_ = cmd.Process.Kill()
+		return nil, err
+	}
 	if attach {
 		if conn, err = dialWhenListening(dir, cmd.Process.Pid); err != nil {
 			_ = cmd.Process.Kill()

@@ -45,7 +45,10 @@ func (r *Records) Refresh(c *Container) {
 		c.State.Health = res.Health
 		c.State.Status = StateRunning
 		if res.Restarting {
+			// Docker's "Restarting (N) X ago" names the exit that caused it.
 			c.State.Status = StateRestarting
+			c.State.ExitCode = res.ExitCode
+			c.State.FinishedAt = res.FinishedAt
 		} else if c.State.Paused {
 			c.State.Status = StatePaused
 		}
