@@ -78,10 +78,9 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	_ = os.Remove(b.ResultFile)
 
 	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, func(pid int) {
+		// Recorded for --rm too: ps lists it, and kill, stop and exec reach it.
 		c.State = State{Status: StateRunning, MonitorPid: pid, BootID: bootID(), StartedAt: time.Now().UTC()}
-		if !c.Options.Remove {
-			_ = e.Records.Save(c)
-		}
+		_ = e.Records.Save(c)
 	})
 	if err != nil {
 		return -1, err
