@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"github.com/moby/profiles/seccomp"
 	"github.com/moby/sys/user"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/moby/profiles/seccomp"
 )
 
 // DefaultPath is the PATH a container gets when neither the image nor the user sets one.
