@@ -116,7 +116,13 @@ func runForeground(b *bundle.Bundle) int {
 		output.Add(1)
 		go copyOut(task.Console, "stdout", os.Stdout)
 		if b.Interactive {
-			go func() { _, _ = io.Copy(task.Console, os.Stdin) }()
+			go func() {
+				_, _ = io.Copy(task.Console, os.Stdin)
+				// In raw mode ^D is a byte, not an end: the caller's terminal is
+				// gone. Hang up the container's terminal as the kernel would a
+				// real one, so its session gets SIGHUP instead of waiting forever.
+				runtime.Hangup(task.Console)
+			}()
 		}
 	} else if outR != nil {
 		output.Add(2)

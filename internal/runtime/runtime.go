@@ -114,12 +114,14 @@ func run(c *libcontainer.Container, p *libcontainer.Process, terminal bool, stdi
 	}
 	if consoleParent != nil {
 		master, err := utils.RecvFile(consoleParent)
+		if err == nil {
+			t.Console, err = pollable(master)
+		}
 		if err != nil {
 			_ = p.Signal(syscall.SIGKILL)
 			_, _ = p.Wait()
 			return nil, fmt.Errorf("receive the container's terminal: %w", err)
 		}
-		t.Console = master
 	}
 	return t, nil
 }
@@ -221,5 +223,44 @@ func (t *Task) Destroy() error {
 
 // SetWinSize resizes a terminal.
 func SetWinSize(f *os.File, width, height uint16) error {
-	return unix.IoctlSetWinsize(int(f.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Col: width, Row: height})
+	return control(f, func(fd int) error {
+		return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Col: width, Row: height})
+	})
+}
+
+// Hangup makes a container's terminal hang up as a real one does when its
+// line drops: SIGHUP to its session (which a PID 1 without a handler ignores),
+// and the master closed, so that reads on the terminal end.
+func Hangup(console *os.File) {
+	_ = control(console, func(fd int) error { return unix.IoctlSetInt(fd, unix.TIOCSIG, int(unix.SIGHUP)) })
+	_ = console.Close()
+}
+
+// pollable gives the terminal's master to Go's poller, so that closing it ends
+// a read blocked on it (a blocking file's close waits for its readers).
+func pollable(f *os.File) (*os.File, error) {
+	defer f.Close()
+	fd, err := unix.Dup(int(f.Fd()))
+	if err != nil {
+		return nil, err
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), f.Name()), nil
+}
+
+// control runs fn on f's descriptor without f.Fd(), which would make it blocking again.
+func control(f *os.File, fn func(fd int) error) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = fn(int(fd)) }); err != nil {
+		return err
+	}
+	return ferr
 }
