@@ -125,7 +125,7 @@ teardown() {
 	run -0 wren image inspect "$ref"
 	run --separate-stderr -0 wren rmi "$ref"
 	assert_match $'(^|\n)Untagged: '"$ref"$'($|\n)'
-	assert_match $'(^|\n)Deleted: '"$WREN_TEST_BUSYBOX_ID"'($|\n)'
+	assert_match $'(^|\n)Deleted: '"$WREN_TEST_BUSYBOX_ID"$'($|\n)'
 	run --separate-stderr -125 wren image inspect "$ref"
 	assert_match '^Error: .*[Nn]o such image' "${stderr_lines[0]}"
 	run -0 wren images -q
