@@ -102,7 +102,7 @@ func (s *Store) Pull(ctx context.Context, name string, opts PullOptions) (*Image
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		forwardProgress(progress, rep)
+		forwardProgress(progress, rep, StatusPullComplete, StatusAlreadyExists)
 	}()
 	_, err = copy.Image(ctx, pc, destRef, srcRef, &copy.Options{
 		SourceCtx:        sys,
@@ -160,8 +160,9 @@ func hasDigest(list []digest.Digest, d digest.Digest) bool {
 }
 
 // forwardProgress turns containers-image's blob events into docker's layer
-// lines; config blobs are not layers and docker does not show them.
-func forwardProgress(ch <-chan types.ProgressProperties, rep PullReporter) {
+// lines, done or skipped ending a layer; config blobs are not layers and
+// docker does not show them.
+func forwardProgress(ch <-chan types.ProgressProperties, rep PullReporter, done, skipped string) {
 	for ev := range ch {
 		if isConfigMediaType(ev.Artifact.MediaType) || ev.Artifact.Digest.Validate() != nil {
 			continue
@@ -177,9 +178,9 @@ func forwardProgress(ch <-chan types.ProgressProperties, rep PullReporter) {
 		case types.ProgressEventRead:
 			rep.LayerProgress(id, int64(ev.Offset))
 		case types.ProgressEventDone:
-			rep.LayerDone(id, StatusPullComplete)
+			rep.LayerDone(id, done)
 		case types.ProgressEventSkipped:
-			rep.LayerDone(id, StatusAlreadyExists)
+			rep.LayerDone(id, skipped)
 		}
 	}
 }
@@ -198,7 +199,7 @@ func pullError(named reference.Named, err error) error {
 	case strings.Contains(msg, "manifest unknown"):
 		return errdefs.NotFound("manifest for %s not found: manifest unknown", name)
 	case strings.Contains(msg, "name unknown"), strings.Contains(msg, "requested access to the resource is denied"),
-		strings.Contains(msg, "unauthorized"):
+		strings.Contains(msg, "unauthorized"), strings.Contains(msg, "authentication required"):
 		return errdefs.NotFound("pull access denied for %s, repository does not exist or may require 'wren login'", reference.FamiliarName(named))
 	}
 	return fmt.Errorf("pull %s: %w", name, err)

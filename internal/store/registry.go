@@ -24,20 +24,34 @@ type RegistryOptions struct {
 	AuthFile string
 	// Platform is os/arch[/variant] for images with several; empty is this machine's.
 	Platform string
+	// CertDir, when set, replaces the per-registry certs.d directories
+	// (/etc/containers/certs.d/HOST:PORT, ~/.config/containers/certs.d/…) for
+	// CA certificates and client keys.
+	CertDir string
 }
 
 // systemContext is containers-image's view of opts for one registry. The
 // library's defaults already read registries.conf (system, then the user's
 // ~/.config/containers/registries.conf), certs.d and the credential files.
 func systemContext(named reference.Named, opts RegistryOptions) (*types.SystemContext, error) {
+	domain := ""
+	if named != nil {
+		domain = reference.Domain(named)
+	}
+	return registryContext(domain, opts)
+}
+
+// registryContext is systemContext for a registry host[:port].
+func registryContext(domain string, opts RegistryOptions) (*types.SystemContext, error) {
 	sys := &types.SystemContext{
 		AuthFilePath:            opts.AuthFile,
+		DockerCertPath:          opts.CertDir,
 		DockerRegistryUserAgent: "wren",
 	}
 	switch {
 	case opts.TLSVerify != nil:
 		sys.DockerInsecureSkipTLSVerify = types.NewOptionalBool(!*opts.TLSVerify)
-	case named != nil && isLoopbackRegistry(reference.Domain(named)):
+	case domain != "" && isLoopbackRegistry(domain):
 		// Docker trusts 127.0.0.0/8 as an insecure registry out of the box, so
 		// a local test registry works over plain HTTP without configuration.
 		sys.DockerInsecureSkipTLSVerify = types.OptionalBoolTrue

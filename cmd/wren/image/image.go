@@ -22,13 +22,16 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 	rm := newRemoveCommand(g)
 	rm.Use = "rm [OPTIONS] IMAGE [IMAGE...]"
 	rm.Aliases = []string{"remove", "rmi"}
-	cmd.AddCommand(newPullCommand(g), ls, newInspectCommand(g), rm, newTagCommand(g), newImportCommand(g))
+	cmd.AddCommand(newPullCommand(g), ls, newInspectCommand(g), rm, newTagCommand(g), newImportCommand(g),
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g))
 	return cmd
 }
 
-// TopLevel returns docker's top-level forms: pull, images, rmi, tag, import.
+// TopLevel returns docker's top-level forms: pull, images, rmi, tag, import,
+// push, save, load, login, logout.
 func TopLevel(g *cli.Globals) []*cobra.Command {
-	return []*cobra.Command{newPullCommand(g), newListCommand(g), newRemoveCommand(g), newTagCommand(g), newImportCommand(g)}
+	return []*cobra.Command{newPullCommand(g), newListCommand(g), newRemoveCommand(g), newTagCommand(g), newImportCommand(g),
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g)}
 }
 
 // isTerminal reports whether f is a terminal, which decides live progress bars.

@@ -55,5 +55,6 @@ func newPullCommand(g *cli.Globals) *cobra.Command {
 	f.BoolVar(&tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when talking to the registry")
 	f.StringVar(&opts.AuthFile, "authfile", "", "Path of the authentication file")
 	f.StringVar(&opts.Platform, "platform", "", "Pull for this platform (os/arch[/variant])")
+	f.StringVar(&opts.CertDir, "cert-dir", "", "Directory of certificates (*.crt, *.cert, *.key) for the registry")
 	return cmd
 }

@@ -1,0 +1,50 @@
+package image
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/format"
+	"github.com/wren-containers/wren/internal/store"
+)
+
+func newPushCommand(g *cli.Globals) *cobra.Command {
+	var (
+		opts      store.PushOptions
+		quiet     bool
+		tlsVerify bool
+	)
+	cmd := &cobra.Command{
+		Use:   "push [OPTIONS] NAME[:TAG]",
+		Short: "Upload an image to a registry",
+		Args:  cli.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("tls-verify") {
+				opts.TLSVerify = &tlsVerify
+			}
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			var progress *format.PullProgress
+			if !quiet {
+				// Docker's push lines, not bars: a push is mostly compression.
+				progress = format.NewPullProgress(os.Stdout, false)
+				opts.Reporter = progress
+			}
+			err = st.Push(cmd.Context(), args[0], opts)
+			if progress != nil {
+				progress.Close()
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&opts.AllTags, "all-tags", "a", false, "Push all tags of the repository")
+	f.BoolVarP(&quiet, "quiet", "q", false, "Suppress verbose output")
+	f.BoolVar(&tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when talking to the registry")
+	f.StringVar(&opts.AuthFile, "authfile", "", "Path of the authentication file")
+	f.StringVar(&opts.CertDir, "cert-dir", "", "Directory of certificates (*.crt, *.cert, *.key) for the registry")
+	return cmd
+}

@@ -1,0 +1,115 @@
+package image
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/store"
+)
+
+func newSaveCommand(g *cli.Globals) *cobra.Command {
+	var (
+		opts   store.SaveOptions
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "save [OPTIONS] IMAGE [IMAGE...]",
+		Short: "Save one or more images to a tar archive (streamed to STDOUT by default)",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output == "" && isTerminal(os.Stdout) {
+				return errdefs.Invalid("cowardly refusing to save to a terminal. Use the -o flag or redirect")
+			}
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			if output == "" || output == "-" {
+				return st.Save(cmd.Context(), os.Stdout, args, opts)
+			}
+			return writeFileAtomic(output, func(w io.Writer) error {
+				return st.Save(cmd.Context(), w, args, opts)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&output, "output", "o", "", "Write to a file, instead of STDOUT")
+	f.StringVar(&opts.Format, "format", store.FormatDockerArchive, "Archive format: docker-archive or oci-archive")
+	return cmd
+}
+
+// writeFileAtomic writes path through a temporary file beside it, so a
+// failure leaves no partial file and an existing file stays as it was.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return errdefs.Invalid("open %s: %v", path, err)
+	}
+	err = write(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		if err = os.Chmod(tmp.Name(), 0o644); err == nil {
+			err = os.Rename(tmp.Name(), path)
+		}
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+func newLoadCommand(g *cli.Globals) *cobra.Command {
+	var (
+		input string
+		quiet bool
+	)
+	cmd := &cobra.Command{
+		Use:   "load [OPTIONS]",
+		Short: "Load an image from a tar archive or STDIN",
+		Args:  cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var in io.Reader = os.Stdin
+			if input != "" && input != "-" {
+				f, err := os.Open(input)
+				if err != nil {
+					return errdefs.NotFound("load: %v", err)
+				}
+				defer f.Close()
+				in = f
+			} else if isTerminal(os.Stdin) {
+				return errdefs.Invalid("requested load from stdin, but stdin is a terminal: use -i or redirect")
+			}
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			rep, err := st.Load(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			_ = quiet // docker's -q hides the progress; wren's load prints only the result.
+			for _, t := range rep.Tags {
+				fmt.Fprintf(os.Stdout, "Loaded image: %s\n", t)
+			}
+			for _, id := range rep.IDs {
+				fmt.Fprintf(os.Stdout, "Loaded image ID: %s\n", id)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&input, "input", "i", "", "Read from tar archive file, instead of STDIN")
+	f.BoolVarP(&quiet, "quiet", "q", false, "Suppress the load output")
+	return cmd
+}
