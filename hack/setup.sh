@@ -29,6 +29,7 @@ packages=(
 	gcc make pkg-config libseccomp-dev libsqlite3-dev  # cgo build with the seccomp and libsqlite3 tags
 	busybox-static                                     # the offline demo and test image
 	bats docker-registry skopeo jq expect tmux         # integration tests
+	apache2-utils openssl                              # integration tests: htpasswd and a test CA
 	hyperfine                                          # bench/
 	git ca-certificates
 )

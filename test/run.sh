@@ -21,7 +21,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	die "needs root to create its test users: sudo make test-integration"
 fi
 
-for tool in bats skopeo docker-registry jq expect runuser useradd usermod ss gzip; do
+for tool in bats skopeo docker-registry jq expect runuser useradd usermod ss gzip htpasswd openssl; do
 	command -v "$tool" >/dev/null || die "$tool not found: run hack/setup.sh first"
 done
 wren_src=${WREN_BINARY:-$repo/bin/wren}
@@ -42,6 +42,7 @@ nolock() { "$@" 9>&-; }
 work=$(mktemp -d /var/tmp/wren-test.XXXXXX)
 chmod 0755 "$work"
 registry_pid=
+auth_registry_pid=
 started=$SECONDS
 
 # pause_pid USER: the live pause process wren recorded for USER, if any. The
@@ -82,6 +83,10 @@ cleanup() {
 	if [ -n "$registry_pid" ]; then
 		kill "$registry_pid" 2>/dev/null || true
 		wait "$registry_pid" 2>/dev/null || true
+	fi
+	if [ -n "$auth_registry_pid" ]; then
+		kill "$auth_registry_pid" 2>/dev/null || true
+		wait "$auth_registry_pid" 2>/dev/null || true
 	fi
 	stop_user "$user_ranged"
 	stop_user "$user_single"
@@ -178,6 +183,53 @@ pushed_id=$(skopeo inspect --tls-verify=false --raw "docker://$registry/busybox:
 [ "$pushed_id" = "$image_id" ] || die "pushed config $pushed_id, built $image_id"
 echo "   $registry/busybox:latest $manifest_digest (image $image_id)"
 
+step "TLS registry with htpasswd auth on 127.0.0.1"
+# A CA made here signs the registry's certificate; the CA goes in a certs.d
+# style directory the tests pass with --cert-dir. User wren, password from the run.
+auth=$work/auth-registry
+mkdir -p "$auth/certs"
+auth_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+htpasswd -Bbn wren "$auth_password" >"$auth/htpasswd"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=wren test CA" \
+	-keyout "$auth/ca.key" -out "$auth/certs/ca.crt" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$auth/server.key" -out "$auth/server.csr" 2>/dev/null
+openssl x509 -req -in "$auth/server.csr" -CA "$auth/certs/ca.crt" -CAkey "$auth/ca.key" -CAcreateserial -days 1 \
+	-extfile <(printf 'subjectAltName=IP:127.0.0.1\n') -out "$auth/server.crt" 2>/dev/null
+cat >"$auth/config.yml" <<YAML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $auth/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:0
+  tls:
+    certificate: $auth/server.crt
+    key: $auth/server.key
+auth:
+  htpasswd:
+    realm: wren-test
+    path: $auth/htpasswd
+YAML
+docker-registry serve "$auth/config.yml" >"$auth/log" 2>&1 9>&- &
+auth_registry_pid=$!
+auth_port=
+for _ in $(seq 50); do
+	auth_port=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$auth_registry_pid," 'index($0, p) { sub(/.*:/, "", $4); print $4; exit }')
+	[ -n "$auth_port" ] && break
+	kill -0 "$auth_registry_pid" 2>/dev/null || { cat "$auth/log" >&2; die "docker-registry (auth) exited"; }
+	sleep 0.1
+done
+[ -n "$auth_port" ] || { cat "$auth/log" >&2; die "docker-registry (auth) did not listen"; }
+chmod -R a+rX "$auth/certs"
+auth_registry=127.0.0.1:$auth_port
+echo "   $auth_registry (TLS, htpasswd user wren)"
+
 # run_bats NAME USER FILE...: runs bats files as USER (root: none) with an
 # isolated root and run root; TAP output goes to stdout and $work/NAME.tap.
 failed=()
@@ -196,6 +248,10 @@ run_bats() {
 		WREN_TEST_BUSYBOX_ID="$image_id"
 		WREN_TEST_BUSYBOX_DIFFID="$diff_id"
 		WREN_TEST_BUSYBOX_DIGEST="$manifest_digest"
+		WREN_TEST_AUTH_REGISTRY="$auth_registry"
+		WREN_TEST_AUTH_CERTS="$auth/certs"
+		WREN_TEST_AUTH_USER=wren
+		WREN_TEST_AUTH_PASSWORD="$auth_password"
 		BATS_TEST_TIMEOUT="$test_timeout"
 	)
 	local as=()

@@ -2,7 +2,9 @@
 # WREN_BINARY (also first on PATH as wren), WREN_ROOT and WREN_RUNROOT (isolated
 # per run), WREN_TEST_REGISTRY (host:port of a plain-HTTP registry on 127.0.0.1
 # holding busybox:latest), WREN_TEST_ROOTFS (a busybox rootfs tar) and the pushed
-# image's WREN_TEST_BUSYBOX_ID, _DIFFID and _DIGEST.
+# image's WREN_TEST_BUSYBOX_ID, _DIFFID and _DIGEST; WREN_TEST_AUTH_REGISTRY (a TLS
+# registry with htpasswd auth), WREN_TEST_AUTH_CERTS (its CA, a --cert-dir),
+# WREN_TEST_AUTH_USER and WREN_TEST_AUTH_PASSWORD.
 
 # bats sets output, lines, status, stderr and stderr_lines in `run`.
 # shellcheck disable=SC2154
