@@ -75,9 +75,21 @@ func entries(img *Image) []ImageEntry {
 	if img.Digest != "" {
 		dgst = img.Digest.String()
 	}
+	// Docker lists an image once per tag; a repo@digest name (containers-image
+	// records one for every pull) is a row of its own only for a repository
+	// the image has no tag in, as for an image pulled by digest.
+	tagged := map[string]bool{}
+	for _, n := range img.Names {
+		if repo, tag, _ := splitName(n); tag != "<none>" {
+			tagged[repo] = true
+		}
+	}
 	var out []ImageEntry
 	for _, n := range img.Names {
 		repo, tag, d := splitName(n)
+		if tag == "<none>" && tagged[repo] {
+			continue
+		}
 		if d == "<none>" {
 			d = dgst
 		}

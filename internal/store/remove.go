@@ -35,7 +35,9 @@ func (s *Store) RemoveImage(nameOrID string, opts RemoveOptions) (*RemoveReport,
 	}
 	rep := &RemoveReport{}
 	byName := s.matchingName(img, nameOrID)
-	if byName != "" && len(img.Names) > 1 {
+	// A repo@digest name is not a tag: removing the last tag removes the image,
+	// as in Docker, and takes the digest names with it.
+	if byName != "" && len(img.Names) > 1 && (countTags(img.Names) > 1 || !isTag(byName)) {
 		if err := s.store.RemoveNames(img.ID, []string{byName}); err != nil {
 			return nil, fmt.Errorf("untag %s: %w", nameOrID, err)
 		}
@@ -46,7 +48,7 @@ func (s *Store) RemoveImage(nameOrID string, opts RemoveOptions) (*RemoveReport,
 	if err != nil {
 		return nil, err
 	}
-	if byName == "" && len(img.Names) > 1 && !opts.Force {
+	if byName == "" && countTags(img.Names) > 1 && !opts.Force {
 		return nil, errdefs.Conflict("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(img.ID))
 	}
 	if len(users) > 0 {
@@ -132,4 +134,17 @@ func (s *Store) containersUsing(imageID string) ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// isTag reports whether a stored name is repo:tag rather than repo@digest.
+func isTag(name string) bool { return !strings.Contains(name, "@") }
+
+func countTags(names []string) int {
+	n := 0
+	for _, name := range names {
+		if isTag(name) {
+			n++
+		}
+	}
+	return n
 }

@@ -108,7 +108,8 @@ run_detached() {
 }
 
 @test "k8s-file driver: podman's line format, read back by logs" {
-	run_detached "$name" --log-driver k8s-file "$LOGS_IMAGE" sh -c 'echo hi; echo oops >&2; printf part'
+	# stdout and stderr are two pipes read apart: the pauses fix the order of the lines.
+	run_detached "$name" --log-driver k8s-file "$LOGS_IMAGE" sh -c 'echo hi; sleep 0.1; echo oops >&2; sleep 0.1; printf part'
 	local path
 	path=$(wren inspect -f '{{.LogPath}}' "$name")
 	assert_match "/$(wren inspect -f '{{.Id}}' "$name").log\$" "$path"

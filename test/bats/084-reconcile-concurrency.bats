@@ -39,11 +39,15 @@ teardown() {
 }
 
 @test "20 containers started in parallel all appear, with distinct names" {
-	local i
+	local i pids=()
 	for i in $(seq 20); do
 		wren run -d --name "$name-p$i" "$RC_IMAGE" sleep 100 >/dev/null &
+		pids+=($!)
 	done
-	wait
+	# Only these: a bare wait would also wait for bats' own timeout watchdog.
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
 	run -0 wren ps --filter "name=^$name-p" --format '{{.Names}}'
 	[ "${#lines[@]}" -eq 20 ]
 	[ "$(printf '%s\n' "${lines[@]}" | sort -u | wc -l)" -eq 20 ]
