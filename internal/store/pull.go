@@ -75,12 +75,12 @@ func (s *Store) Pull(ctx context.Context, name string, opts PullOptions) (*Image
 	if err != nil {
 		return nil, errdefs.Invalid("%v", err)
 	}
-	rep.Status(fmt.Sprintf("%s: Pulling from %s", tagOrDigest(named), reference.Path(named)))
-
+	// Only once the registry has answered: a failed pull is one error line.
 	topDigest, err := remoteDigest(ctx, srcRef, sys)
 	if err != nil {
 		return nil, pullError(named, err)
 	}
+	rep.Status(fmt.Sprintf("%s: Pulling from %s", tagOrDigest(named), reference.Path(named)))
 	if img, err := s.lookupName(named); err == nil && hasDigest(img.Digests, topDigest) {
 		rep.Status("Digest: " + topDigest.String())
 		rep.Status("Status: Image is up to date for " + familiarString(named))
