@@ -6,6 +6,7 @@ import (
 	"github.com/wren-containers/wren/cmd/wren/container"
 	"github.com/wren-containers/wren/cmd/wren/image"
 	"github.com/wren-containers/wren/cmd/wren/system"
+	"github.com/wren-containers/wren/cmd/wren/volume"
 )
 
 // addCommands wires every command group into the root: management commands
@@ -17,4 +18,5 @@ func addCommands(root *cobra.Command, g *cli.Globals) {
 	root.AddCommand(container.TopLevel(g)...)
 	root.AddCommand(container.NewHealthcheckCommand(g))
 	root.AddCommand(system.TopLevel(g)...)
+	root.AddCommand(volume.NewCommand(g))
 }

@@ -118,6 +118,9 @@ func (c *Config) StorageRunRoot() string { return filepath.Join(c.RunRoot, "stor
 // ContainersDir holds one directory of records per container.
 func (c *Config) ContainersDir() string { return filepath.Join(c.Root, "containers") }
 
+// VolumesDir holds one directory per volume: its record and its _data.
+func (c *Config) VolumesDir() string { return filepath.Join(c.Root, "volumes") }
+
 // ContainersRunDir holds the runtime state of running containers.
 func (c *Config) ContainersRunDir() string { return filepath.Join(c.RunRoot, "containers") }
 

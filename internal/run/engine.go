@@ -73,8 +73,15 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if opts.Network != "" && opts.Network != "none" && opts.Network != "host" {
 		return nil, errdefs.Invalid("network %q is not available yet: use none or host", opts.Network)
 	}
+	mounts, err := ParseMounts(opts.Volumes, opts.MountSpecs, opts.Tmpfs)
+	if err != nil {
+		return nil, err
+	}
 	img, imgCfg, err := e.resolveImage(ctx, &opts)
 	if err != nil {
+		return nil, err
+	}
+	if mounts, err = e.resolveMounts(&opts, mounts, imgCfg.Config.Volumes); err != nil {
 		return nil, err
 	}
 	args, err := Command(&imgCfg.Config, &opts)
@@ -119,6 +126,26 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 			_ = e.Records.Remove(id)
 		}
 	}()
+	// Volumes are made under their lock, held until the record that uses them is
+	// saved: a volume rm in between would find them unused.
+	vols := NewVolumes(e.Config)
+	unlockVolumes, err := vols.Lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlockVolumes()
+	madeVolumes, err := createVolumes(vols, mounts)
+	defer func() {
+		if retErr != nil {
+			for _, name := range madeVolumes {
+				_ = vols.RemoveLocked(name, true)
+			}
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	opts.Mounts = mounts
 	if opts.Hostname == "" {
 		opts.Hostname = id[:12]
 		if opts.Network == "host" {
@@ -169,6 +196,15 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 	if err != nil {
 		return "", nil, err
 	}
+	userSpec := firstNonEmpty(c.Options.User, imgCfg.Config.User)
+	u, err := ResolveUser(rootfs, userSpec)
+	if err != nil {
+		return "", nil, err
+	}
+	mounts, err := e.mountSpecs(c, rootfs, u.Uid, u.Gid)
+	if err != nil {
+		return "", nil, err
+	}
 	var initPath string
 	if c.Options.Init {
 		if initPath, err = bundle.InitPath(); err != nil {
@@ -182,6 +218,7 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 		Rootfs:      rootfs,
 		Env:         env,
 		Files:       files,
+		Mounts:      mounts,
 		Rootless:    config.Rootless(),
 	}, nil
 }
@@ -194,18 +231,35 @@ func (e *Engine) imageConfigByID(ctx context.Context, id string) (*v1.Image, err
 	return e.Store.ImageConfig(ctx, img)
 }
 
-// Remove deletes a stopped container: its layer, its record, its files.
-func (e *Engine) Remove(c *Container) error {
+// Remove deletes a stopped container: its layer, its record, its files, and
+// with --rm its anonymous volumes, as Docker's --rm does.
+func (e *Engine) Remove(c *Container) error { return e.remove(c, c.Options.Remove) }
+
+func (e *Engine) remove(c *Container, volumes bool) error {
 	_, _ = e.Store.Storage().Unmount(c.ID, true)
 	if err := e.Store.Storage().DeleteContainer(c.ID); err != nil && !errors.Is(err, storage.ErrContainerUnknown) {
 		return fmt.Errorf("remove container %s: %w", c.ID[:12], err)
 	}
-	return e.Records.Remove(c.ID)
+	if err := e.Records.Remove(c.ID); err != nil {
+		return err
+	}
+	if volumes {
+		return e.removeAnonymousVolumes(c)
+	}
+	return nil
+}
+
+// RemoveOptions are rm's flags: Force kills a running container first; Volumes
+// removes its anonymous volumes too (rm -v).
+type RemoveOptions struct {
+	Force   bool
+	Volumes bool
 }
 
 // RemoveByRef removes the container a name, ID or prefix names. A running
-// container is refused unless force is set, which kills it first.
-func (e *Engine) RemoveByRef(ref string, force bool) error {
+// container is refused unless o.Force is set, which kills it first.
+func (e *Engine) RemoveByRef(ref string, o RemoveOptions) error {
+	force := o.Force
 	c, err := e.Records.Lookup(ref)
 	if err != nil {
 		return err
@@ -230,7 +284,7 @@ func (e *Engine) RemoveByRef(ref string, force bool) error {
 			return fmt.Errorf("remove container %s: it did not stop: %w", ref, err)
 		}
 	}
-	return e.Remove(c)
+	return e.remove(c, o.Volumes || c.Options.Remove)
 }
 
 // Counts tallies containers by state and images for info.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	mobycontainer "github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	mobystorage "github.com/moby/moby/api/types/storage"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -27,6 +28,8 @@ type InspectInput struct {
 	GraphDriver *mobystorage.DriverData
 	// SizeRw and SizeRootFs are set for inspect -s.
 	SizeRw, SizeRootFs *int64
+	// VolumesDir is where volumes keep their data, for Mounts' sources.
+	VolumesDir string
 }
 
 // Inspect describes the container ref names in the Engine API's shape (docker
@@ -36,7 +39,7 @@ func (e *Engine) Inspect(ctx context.Context, ref string, size bool) (*mobyconta
 	if err != nil {
 		return nil, err
 	}
-	in := InspectInput{Dir: e.Records.Path(c.ID), Driver: e.Store.Storage().GraphDriverName()}
+	in := InspectInput{Dir: e.Records.Path(c.ID), Driver: e.Store.Storage().GraphDriverName(), VolumesDir: e.Config.VolumesDir()}
 	if img, err := e.imageConfigByID(ctx, c.ImageID); err == nil {
 		in.ImageConfig = &img.Config
 	}
@@ -107,13 +110,15 @@ func InspectResponse(c *Container, in InspectInput) *mobycontainer.InspectRespon
 		GraphDriver:  in.GraphDriver,
 		SizeRw:       in.SizeRw,
 		SizeRootFs:   in.SizeRootFs,
-		Mounts:       []mobycontainer.MountPoint{},
+		Mounts:       mountPoints(o.Mounts, in.VolumesDir),
 		HostConfig: &mobycontainer.HostConfig{
 			LogConfig:     mobycontainer.LogConfig{Type: logDriver, Config: logOpts},
 			NetworkMode:   mobycontainer.NetworkMode(c.NetworkName()),
 			RestartPolicy: restartPolicy(o.Restart),
 			AutoRemove:    o.Remove,
 			ExtraHosts:    o.AddHosts,
+			Binds:         o.Volumes,
+			VolumesFrom:   o.VolumesFrom,
 		},
 		Config: &mobycontainer.Config{
 			Hostname:     o.Hostname,
@@ -158,6 +163,31 @@ func InspectResponse(c *Container, in InspectInput) *mobycontainer.InspectRespon
 		resp.NetworkSettings.SandboxKey = fmt.Sprintf("/proc/%d/ns/net", s.Pid)
 	}
 	return resp
+}
+
+// mountPoints are a container's mounts as inspect's Mounts shows them.
+func mountPoints(ms []Mount, volumesDir string) []mobycontainer.MountPoint {
+	out := []mobycontainer.MountPoint{}
+	for _, m := range ms {
+		mp := mobycontainer.MountPoint{
+			Type:        mount.Type(m.Type),
+			Source:      m.Source,
+			Destination: m.Destination,
+			Mode:        m.Mode,
+			RW:          !m.ReadOnly,
+		}
+		switch m.Type {
+		case MountVolume:
+			mp.Name, mp.Driver = m.Source, "local"
+			if volumesDir != "" {
+				mp.Source = filepath.Join(volumesDir, m.Source, "_data")
+			}
+		case MountBind:
+			mp.Propagation = mount.Propagation(firstNonEmpty(m.Propagation, "rprivate"))
+		}
+		out = append(out, mp)
+	}
+	return out
 }
 
 func health(c *Container) *mobycontainer.Health {

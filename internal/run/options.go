@@ -45,6 +45,15 @@ type Options struct {
 	// LogDriver and LogOpts are --log-driver and --log-opt key=value.
 	LogDriver string
 	LogOpts   []string
+
+	// Volumes (-v), MountSpecs (--mount), Tmpfs (--tmpfs) and VolumesFrom are the
+	// flags as given; Create resolves them, the image's VOLUMEs and the volumes
+	// of other containers into Mounts, which is what starts use.
+	Volumes     []string
+	MountSpecs  []string
+	Tmpfs       []string
+	VolumesFrom []string
+	Mounts      []Mount
 }
 
 // HealthOptions are the --health-* flags; zero fields keep the image's values.

@@ -48,6 +48,9 @@ type SpecInput struct {
 	Rootless bool
 	// InitPath is wren-init on the host, bound at /dev/init with --init.
 	InitPath string
+	// Mounts are the user's: binds, volumes, tmpfs (see Engine.mountSpecs). They
+	// replace a default mount or /etc file at the same destination.
+	Mounts []specs.Mount
 }
 
 // initInContainer is where --init's binary appears: /dev is a tmpfs of the
@@ -155,7 +158,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 			NoNewPrivileges: true,
 		},
 		Hostname: opts.Hostname,
-		Mounts:   defaultMounts(opts.Network == "host", in.Rootless),
+		Mounts:   withoutDestinations(defaultMounts(opts.Network == "host", in.Rootless), in.Mounts),
 		Linux: &specs.Linux{
 			Namespaces: []specs.LinuxNamespace{
 				{Type: specs.PIDNamespace}, {Type: specs.MountNamespace},
@@ -169,6 +172,9 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
 	}
 	for _, dest := range sortedKeys(in.Files) {
+		if mountedAt(in.Mounts, dest) {
+			continue
+		}
 		s.Mounts = append(s.Mounts, specs.Mount{
 			Destination: dest, Type: "bind", Source: in.Files[dest],
 			Options: []string{"rbind", "rprivate", "nosuid", "noexec", "nodev"},
@@ -180,6 +186,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 			Options: []string{"bind", "ro", "nosuid", "nodev"},
 		})
 	}
+	s.Mounts = append(s.Mounts, in.Mounts...)
 	profile, err := seccomp.GetDefaultProfile(s)
 	if err != nil {
 		return nil, fmt.Errorf("default seccomp profile: %w", err)
@@ -211,6 +218,26 @@ func defaultMounts(hostNetwork, rootless bool) []specs.Mount {
 		m = append(m, specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"nosuid", "noexec", "nodev", "relatime", "ro"}})
 	}
 	return m
+}
+
+// withoutDestinations drops the defaults that a user's mount replaces.
+func withoutDestinations(defaults, user []specs.Mount) []specs.Mount {
+	out := defaults[:0]
+	for _, m := range defaults {
+		if !mountedAt(user, m.Destination) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func mountedAt(ms []specs.Mount, dst string) bool {
+	for _, m := range ms {
+		if m.Destination == dst {
+			return true
+		}
+	}
+	return false
 }
 
 func hasEnv(env []string, key string) bool {

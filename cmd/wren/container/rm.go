@@ -7,17 +7,18 @@ import (
 )
 
 func newRmCommand(g *cli.Globals) *cobra.Command {
-	var force bool
+	var o run.RemoveOptions
 	cmd := &cobra.Command{
 		Use:   "rm [OPTIONS] CONTAINER [CONTAINER...]",
 		Short: "Remove one or more containers",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
-				return eng.RemoveByRef(ref, force)
+				return eng.RemoveByRef(ref, o)
 			})
 		},
 	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "Force the removal of a running container (uses SIGKILL)")
+	cmd.Flags().BoolVarP(&o.Force, "force", "f", false, "Force the removal of a running container (uses SIGKILL)")
+	cmd.Flags().BoolVarP(&o.Volumes, "volumes", "v", false, "Remove anonymous volumes associated with the container")
 	return cmd
 }

@@ -74,6 +74,10 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.Var(&optionalInt{p: &o.StopTimeout}, "stop-timeout", "Timeout (in seconds) to stop a container")
 	flags.StringVar(&o.LogDriver, "log-driver", "", "Logging driver for the container (json-file, k8s-file, none)")
 	flags.StringArrayVar(&o.LogOpts, "log-opt", nil, "Log driver options (max-size, max-file)")
+	flags.StringArrayVarP(&o.Volumes, "volume", "v", nil, "Bind mount a volume (name:/path, /host/path:/path[:ro|rw|z|Z|U], /path)")
+	flags.StringArrayVar(&o.MountSpecs, "mount", nil, "Attach a filesystem mount to the container (type=bind|volume|tmpfs,source=…,target=…)")
+	flags.StringArrayVar(&o.Tmpfs, "tmpfs", nil, "Mount a tmpfs directory (/path[:options])")
+	flags.StringArrayVar(&o.VolumesFrom, "volumes-from", nil, "Mount volumes from the specified container(s) (container[:ro|rw])")
 	// cobra's -h help shorthand would clash with Docker's -h/--hostname.
 	flags.Bool("help", false, "Print usage")
 }
