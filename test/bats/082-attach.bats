@@ -58,3 +58,13 @@ teardown() {
 	run -125 --separate-stderr wren attach --detach-keys ctrl-1 "$name"
 	assert_one_error
 }
+
+@test "--sig-proxy: a signal to wren attach reaches the container" {
+	wren run -d --name "$name" "$ATT_IMAGE" sh -c 'trap "echo got-usr1; exit 9" USR1; while true; do sleep 0.1; done' >/dev/null
+	wren attach "$name" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local pid=$!
+	sleep 1
+	kill -USR1 "$pid"
+	run -9 wait "$pid"
+	assert_equal got-usr1 "$(cat "$BATS_TEST_TMPDIR/out")"
+}

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
@@ -24,6 +27,18 @@ func newAttachCommand(g *cli.Globals) *cobra.Command {
 				return err
 			}
 			eng := run.NewEngine(&g.Config, st)
+			if sigProxy {
+				// The container is not in wren's process group: what reaches
+				// wren attach is passed on, as docker's --sig-proxy does.
+				sigs := make(chan os.Signal, 16)
+				signal.Notify(sigs, proxiedSignals...)
+				defer signal.Stop(sigs)
+				go func() {
+					for sig := range sigs {
+						_, _ = eng.Kill(args[0], strconv.Itoa(int(sig.(syscall.Signal))))
+					}
+				}()
+			}
 			return attached(cmd, o, func(o run.AttachOptions) (int, error) {
 				return eng.Attach(cmd.Context(), args[0], o, os.Stdin, os.Stdout, os.Stderr)
 			})
