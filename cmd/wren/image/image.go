@@ -23,15 +23,15 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 	rm.Use = "rm [OPTIONS] IMAGE [IMAGE...]"
 	rm.Aliases = []string{"remove", "rmi"}
 	cmd.AddCommand(newPullCommand(g), ls, newInspectCommand(g), rm, newTagCommand(g), newImportCommand(g),
-		newPushCommand(g), newSaveCommand(g), newLoadCommand(g))
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newHistoryCommand(g))
 	return cmd
 }
 
 // TopLevel returns docker's top-level forms: pull, images, rmi, tag, import,
-// push, save, load, login, logout.
+// push, save, load, login, logout, history.
 func TopLevel(g *cli.Globals) []*cobra.Command {
 	return []*cobra.Command{newPullCommand(g), newListCommand(g), newRemoveCommand(g), newTagCommand(g), newImportCommand(g),
-		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g)}
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g), newHistoryCommand(g)}
 }
 
 // isTerminal reports whether f is a terminal, which decides live progress bars.
