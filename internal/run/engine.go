@@ -73,6 +73,9 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if opts.Network != "" && opts.Network != "none" && opts.Network != "host" {
 		return nil, errdefs.Invalid("network %q is not available yet: use none or host", opts.Network)
 	}
+	if err := CheckSecurity(&opts.Security, opts.Network); err != nil {
+		return nil, err
+	}
 	mounts, err := ParseMounts(opts.Volumes, opts.MountSpecs, opts.Tmpfs)
 	if err != nil {
 		return nil, err

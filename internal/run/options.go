@@ -54,6 +54,29 @@ type Options struct {
 	Tmpfs       []string
 	VolumesFrom []string
 	Mounts      []Mount
+
+	Security Security
+}
+
+// Security is docker run's security flags; see CheckSecurity and spec_security.go.
+type Security struct {
+	CapAdd     []string `json:"capAdd,omitempty"`
+	CapDrop    []string `json:"capDrop,omitempty"`
+	Privileged bool     `json:"privileged,omitempty"`
+	// SecurityOpt is --security-opt as given; SeccompProfile the content of a
+	// seccomp=<file> read at create, so a changed file does not change the container.
+	SecurityOpt    []string `json:"securityOpt,omitempty"`
+	SeccompProfile string   `json:"seccompProfile,omitempty"`
+	ReadOnly       bool     `json:"readOnly,omitempty"`
+	// ReadOnlyTmpfs, nil meaning true, puts a tmpfs on /tmp, /var/tmp and /run of a read-only root.
+	ReadOnlyTmpfs *bool    `json:"readOnlyTmpfs,omitempty"`
+	GroupAdd      []string `json:"groupAdd,omitempty"`
+	UsernsMode    string   `json:"usernsMode,omitempty"`
+	Sysctls       []string `json:"sysctls,omitempty"`
+	Devices       []string `json:"devices,omitempty"`
+	Ulimits       []string `json:"ulimits,omitempty"`
+	OomScoreAdj   *int     `json:"oomScoreAdj,omitempty"`
+	ShmSize       string   `json:"shmSize,omitempty"`
 }
 
 // HealthOptions are the --health-* flags; zero fields keep the image's values.

@@ -192,6 +192,9 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 		return nil, fmt.Errorf("default seccomp profile: %w", err)
 	}
 	s.Linux.Seccomp = profile
+	if err := applySecurity(s, in); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -154,10 +154,14 @@ func newProcess(sp *specs.Process) *libcontainer.Process {
 	return p
 }
 
+// rlimitKinds are the limits --ulimit may set, by their spec names.
 var rlimitKinds = map[string]int{
-	"RLIMIT_NOFILE": syscall.RLIMIT_NOFILE,
-	"RLIMIT_CORE":   syscall.RLIMIT_CORE,
-	"RLIMIT_NPROC":  6,
+	"RLIMIT_AS": unix.RLIMIT_AS, "RLIMIT_CORE": unix.RLIMIT_CORE, "RLIMIT_CPU": unix.RLIMIT_CPU,
+	"RLIMIT_DATA": unix.RLIMIT_DATA, "RLIMIT_FSIZE": unix.RLIMIT_FSIZE, "RLIMIT_LOCKS": unix.RLIMIT_LOCKS,
+	"RLIMIT_MEMLOCK": unix.RLIMIT_MEMLOCK, "RLIMIT_MSGQUEUE": unix.RLIMIT_MSGQUEUE, "RLIMIT_NICE": unix.RLIMIT_NICE,
+	"RLIMIT_NOFILE": unix.RLIMIT_NOFILE, "RLIMIT_NPROC": unix.RLIMIT_NPROC, "RLIMIT_RSS": unix.RLIMIT_RSS,
+	"RLIMIT_RTPRIO": unix.RLIMIT_RTPRIO, "RLIMIT_RTTIME": unix.RLIMIT_RTTIME, "RLIMIT_SIGPENDING": unix.RLIMIT_SIGPENDING,
+	"RLIMIT_STACK": unix.RLIMIT_STACK,
 }
 
 // startError maps a failure to start the user's command to Docker's exit codes:

@@ -66,6 +66,10 @@ func (f *runFlags) options(cmd *cobra.Command, args []string) (*run.Options, err
 		v := f.tlsVerify
 		o.TLSVerify = &v
 	}
+	if cmd.Flags().Changed("read-only-tmpfs") {
+		v := f.readOnlyTmpfs
+		o.Security.ReadOnlyTmpfs = &v
+	}
 	if f.health != (run.HealthOptions{}) {
 		h := f.health
 		o.Health = &h

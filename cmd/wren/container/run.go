@@ -18,6 +18,8 @@ type runFlags struct {
 	entrypoint string
 	labels     []string
 	tlsVerify  bool
+	// readOnlyTmpfs is --read-only-tmpfs, kept only when given.
+	readOnlyTmpfs bool
 }
 
 func newRunCommand(g *cli.Globals) *cobra.Command {
@@ -78,6 +80,20 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.StringArrayVar(&o.MountSpecs, "mount", nil, "Attach a filesystem mount to the container (type=bind|volume|tmpfs,source=…,target=…)")
 	flags.StringArrayVar(&o.Tmpfs, "tmpfs", nil, "Mount a tmpfs directory (/path[:options])")
 	flags.StringArrayVar(&o.VolumesFrom, "volumes-from", nil, "Mount volumes from the specified container(s) (container[:ro|rw])")
+	sec := &o.Security
+	flags.StringArrayVar(&sec.CapAdd, "cap-add", nil, "Add Linux capabilities (ALL, CAP_X or x)")
+	flags.StringArrayVar(&sec.CapDrop, "cap-drop", nil, "Drop Linux capabilities (ALL, CAP_X or x)")
+	flags.BoolVar(&sec.Privileged, "privileged", false, "Give extended privileges to this container (all the user namespace allows)")
+	flags.StringArrayVar(&sec.SecurityOpt, "security-opt", nil, "Security options (seccomp=<file>|unconfined, no-new-privileges[:true|false], apparmor=<profile>, label=disable)")
+	flags.BoolVar(&sec.ReadOnly, "read-only", false, "Mount the container's root filesystem as read only")
+	flags.BoolVar(&f.readOnlyTmpfs, "read-only-tmpfs", true, "With --read-only, mount a tmpfs on /run, /tmp and /var/tmp")
+	flags.StringArrayVar(&sec.GroupAdd, "group-add", nil, "Add additional groups to join")
+	flags.StringVar(&sec.UsernsMode, "userns", "", "User namespace to use (host)")
+	flags.StringArrayVar(&sec.Sysctls, "sysctl", nil, "Sysctl options (namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)")
+	flags.StringArrayVar(&sec.Devices, "device", nil, "Add a host device to the container (/dev/x[:/dev/y][:rwm])")
+	flags.StringArrayVar(&sec.Ulimits, "ulimit", nil, "Ulimit options (e.g. nofile=1024:2048)")
+	flags.Var(&optionalInt{p: &sec.OomScoreAdj}, "oom-score-adj", "Tune the host's OOM preferences (-1000 to 1000)")
+	flags.StringVar(&sec.ShmSize, "shm-size", "", "Size of /dev/shm (e.g. 64m)")
 	// cobra's -h help shorthand would clash with Docker's -h/--hostname.
 	flags.Bool("help", false, "Print usage")
 }
