@@ -45,6 +45,17 @@ type Bundle struct {
 	// ExitCommand runs once the container has ended for good (wren's cleanup).
 	ExitCommand []string     `json:"exitCommand,omitempty"`
 	Health      *HealthCheck `json:"health,omitempty"`
+	// Events, when set, is where the monitor logs what it sees happen: start,
+	// die, restart, health_status (exec_start and exec_die for an exec).
+	Events *EventsConfig `json:"events,omitempty"`
+}
+
+// EventsConfig is the event log and the attributes of the container's events.
+type EventsConfig struct {
+	Log        string            `json:"log"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	// ExecID names the exec in exec events.
+	ExecID string `json:"execId,omitempty"`
 }
 
 // LogConfig is where and how a detached container's output is logged.

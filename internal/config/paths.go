@@ -118,6 +118,9 @@ func (c *Config) StorageRunRoot() string { return filepath.Join(c.RunRoot, "stor
 // ContainersDir holds one directory of records per container.
 func (c *Config) ContainersDir() string { return filepath.Join(c.Root, "containers") }
 
+// EventsLog is the per-user event log that every wren process and monitor appends to.
+func (c *Config) EventsLog() string { return filepath.Join(c.Root, "events", "events.log") }
+
 // VolumesDir holds one directory per volume: its record and its _data.
 func (c *Config) VolumesDir() string { return filepath.Join(c.Root, "volumes") }
 

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/logs"
@@ -124,6 +125,7 @@ func runDetached(b *bundle.Bundle, ready *os.File) int {
 		if d.stoppedByUser() {
 			break
 		}
+		emit(b, mobyevents.ActionRestart, nil)
 	}
 	d.resMu.Lock()
 	_ = bundle.WriteResult(b.ResultFile, &d.result)
@@ -190,7 +192,9 @@ func (d *detached) runOnce(started func()) (int, error) {
 	d.result.FinishedAt = time.Time{}
 	d.result.Error = ""
 	_ = bundle.WriteResult(d.b.ResultFile, &d.result)
+	startedAt := d.result.StartedAt
 	d.resMu.Unlock()
+	emit(d.b, mobyevents.ActionStart, nil)
 	started()
 	stopHealth := make(chan struct{})
 	if d.b.Health != nil {
@@ -225,6 +229,7 @@ func (d *detached) runOnce(started func()) (int, error) {
 		errR.Close()
 	}
 	_ = task.Destroy()
+	emitDie(d.b, code, startedAt)
 	return code, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -106,6 +107,7 @@ func runForeground(b *bundle.Bundle) int {
 	}
 	started := time.Now().UTC()
 	_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), Pid: task.Pid(), Running: true, StartedAt: started})
+	emit(b, mobyevents.ActionStart, nil)
 
 	var output sync.WaitGroup
 	copyOut := func(r io.Reader, stream string, w io.Writer) {
@@ -150,6 +152,7 @@ func runForeground(b *bundle.Bundle) int {
 		res.Error = err.Error()
 	}
 	_ = bundle.WriteResult(b.ResultFile, res)
+	emitDie(b, code, started)
 	return code
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/runtime"
 )
@@ -56,8 +57,9 @@ func (d *detached) probe() string {
 	p := bundle.HealthProbe{Start: time.Now().UTC()}
 	p.ExitCode, p.Output = d.execProbe(hc.Test, timeout)
 	p.End = time.Now().UTC()
-	var status string
+	var status, before string
 	d.setHealth(func(h *bundle.Health) {
+		before = h.Status
 		inStartPeriod := time.Since(d.result.StartedAt) < hc.StartPeriod
 		if p.ExitCode == 0 {
 			h.Status, h.FailingStreak = HealthHealthy, 0
@@ -73,6 +75,9 @@ func (d *detached) probe() string {
 		}
 		status = h.Status
 	})
+	if status != before {
+		emit(d.b, mobyevents.Action(string(mobyevents.ActionHealthStatus)+": "+status), nil)
+	}
 	return status
 }
 

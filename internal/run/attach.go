@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/errdefs"
 )
@@ -78,6 +79,7 @@ func (e *Engine) Attach(ctx context.Context, ref string, o AttachOptions, in io.
 	if err != nil {
 		return -1, fmt.Errorf("attach to container %s: %w", ref, err)
 	}
+	e.emit(c, mobyevents.ActionAttach, nil)
 	return e.attachConn(ctx, c, conn, o, in, out, errOut)
 }
 

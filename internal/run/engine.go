@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
@@ -169,6 +170,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if err := e.Records.Save(c); err != nil {
 		return nil, err
 	}
+	e.emit(c, mobyevents.ActionCreate, nil)
 	return c, nil
 }
 
@@ -246,6 +248,7 @@ func (e *Engine) remove(c *Container, volumes bool) error {
 	if err := e.Records.Remove(c.ID); err != nil {
 		return err
 	}
+	e.emit(c, mobyevents.ActionDestroy, nil)
 	if volumes {
 		return e.removeAnonymousVolumes(c)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/errdefs"
 )
@@ -103,7 +104,9 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, s Streams)
 		ResultFile:  filepath.Join(dir, "exec-"+execID+".result"),
 		LogLevel:    e.Config.LogLevel,
 		Exec:        true,
+		Events:      e.monitorEvents(c, execID),
 	}
+	e.emit(c, execAction(mobyevents.ActionExecCreate, o.Cmd), map[string]string{"execID": execID})
 	bundlePath := filepath.Join(dir, "exec-"+execID+".json")
 	if err := bundle.Write(bundlePath, b); err != nil {
 		return -1, err

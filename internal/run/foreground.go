@@ -70,6 +70,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		Interactive: c.Options.Interactive,
 		ResultFile:  filepath.Join(dir, "result.json"),
 		LogLevel:    e.Config.LogLevel,
+		Events:      e.monitorEvents(c, ""),
 	}
 	bundlePath := filepath.Join(dir, "bundle.json")
 	if err := bundle.Write(bundlePath, b); err != nil {

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -126,6 +127,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 		WaitAttach:  attach,
 		StdinOnce:   attach && c.Options.Interactive,
 		StopFile:    filepath.Join(dir, stopFile),
+		Events:      e.monitorEvents(c, ""),
 		ExitCommand: []string{wren, "--root", e.Config.Root, "--runroot", e.Config.RunRoot, "--log-level", e.Config.LogLevel,
 			"container", "cleanup", c.ID},
 	}
@@ -241,7 +243,7 @@ func (e *Engine) Cleanup(id string) error {
 // Stop sends the container's stop signal, then SIGKILL after the timeout
 // (Docker's 10 s unless set), and waits for it to end. A container that is not
 // running is left as it is.
-func (e *Engine) Stop(ctx context.Context, ref string, timeout *int) (*Container, error) {
+func (e *Engine) Stop(ctx context.Context, ref string, timeout *int) (_ *Container, retErr error) {
 	c, err := e.Records.Lookup(ref)
 	if err != nil {
 		return nil, err
@@ -266,8 +268,14 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *int) (*Container
 		grace = *timeout
 	}
 	if c.State.Pid > 0 {
+		e.emit(c, mobyevents.ActionKill, map[string]string{"signal": strconv.Itoa(int(sig))})
 		_ = syscall.Kill(c.State.Pid, sig)
 	}
+	defer func() {
+		if retErr == nil {
+			e.emit(c, mobyevents.ActionStop, nil)
+		}
+	}()
 	if grace < 0 {
 		return c, e.waitExit(ctx, c, -1)
 	}
@@ -275,6 +283,7 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *int) (*Container
 		return c, nil
 	}
 	if cur, err := e.Records.Load(c.ID); err == nil && cur.State.Pid > 0 {
+		e.emit(c, mobyevents.ActionKill, map[string]string{"signal": strconv.Itoa(int(syscall.SIGKILL))})
 		_ = syscall.Kill(cur.State.Pid, syscall.SIGKILL)
 	}
 	return c, e.waitExit(ctx, c, 30*time.Second)
@@ -297,6 +306,8 @@ func (e *Engine) Kill(ref, sigName string) (*Container, error) {
 	if !c.Running() {
 		return nil, errdefs.Conflict("cannot kill container: %s: container %s is not running", ref, c.ID)
 	}
+	// Logged first: the monitor's die may otherwise come before it.
+	e.emit(c, mobyevents.ActionKill, map[string]string{"signal": strconv.Itoa(int(sig))})
 	if err := syscall.Kill(c.State.Pid, sig); err != nil {
 		return nil, fmt.Errorf("kill container %s: %w", ref, err)
 	}
@@ -308,7 +319,11 @@ func (e *Engine) Restart(ctx context.Context, ref string, timeout *int) (*Contai
 	if _, err := e.Stop(ctx, ref, timeout); err != nil {
 		return nil, err
 	}
-	return e.Start(ctx, ref)
+	c, err := e.Start(ctx, ref)
+	if err == nil {
+		e.emit(c, mobyevents.ActionRestart, nil)
+	}
+	return c, err
 }
 
 // Running reports whether the container has a live process (paused counts).

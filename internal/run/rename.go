@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"golang.org/x/sys/unix"
 )
@@ -58,6 +59,7 @@ func (e *Engine) Rename(ref, newName string) error {
 		_ = e.Store.Storage().SetNames(c.ID, []string{old})
 		return err
 	}
+	e.emit(c, mobyevents.ActionRename, map[string]string{"oldName": "/" + old})
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"io"
 	"runtime"
@@ -56,6 +57,7 @@ func (s *Store) Import(ctx context.Context, tarball io.Reader, opts ImportOption
 		_ = s.store.DeleteLayer(layer.ID)
 		return nil, err
 	}
+	s.emit(mobyevents.ActionImport, "sha256:"+img.ID, opts.Reference)
 	return img, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	mobyevents "github.com/moby/moby/api/types/events"
 	"strings"
 	"sync"
 	"time"
@@ -122,6 +123,7 @@ func (s *Store) Pull(ctx context.Context, name string, opts PullOptions) (*Image
 	}
 	rep.Status("Digest: " + topDigest.String())
 	rep.Status("Status: Downloaded newer image for " + familiarString(named))
+	s.emit(mobyevents.ActionPull, familiarString(named), reference.FamiliarName(named))
 	return s.newImage(img), nil
 }
 

@@ -28,12 +28,13 @@ type RemoveReport struct {
 // RemoveImage is docker rmi for one argument. Named by a name that the image
 // has beside others, it only untags; named by its last name or by ID, the
 // image is deleted. An image a container uses is a conflict unless Force.
-func (s *Store) RemoveImage(nameOrID string, opts RemoveOptions) (*RemoveReport, error) {
+func (s *Store) RemoveImage(nameOrID string, opts RemoveOptions) (rep *RemoveReport, err error) {
 	img, err := s.lookup(nameOrID)
 	if err != nil {
 		return nil, err
 	}
-	rep := &RemoveReport{}
+	defer func() { s.emitRemoval(img.ID, rep) }()
+	rep = &RemoveReport{}
 	byName := s.matchingName(img, nameOrID)
 	// A repo@digest name is not a tag: removing the last tag removes the image,
 	// as in Docker, and takes the digest names with it.

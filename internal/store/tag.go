@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	mobyevents "github.com/moby/moby/api/types/events"
 
 	"github.com/wren-containers/wren/internal/errdefs"
 	"go.podman.io/image/v5/docker/reference"
@@ -24,5 +25,6 @@ func (s *Store) TagImage(source, target string) error {
 	if err := s.store.AddNames(img.ID, []string{named.String()}); err != nil {
 		return fmt.Errorf("tag %s as %s: %w", source, target, err)
 	}
+	s.emit(mobyevents.ActionTag, "sha256:"+img.ID, familiarString(named))
 	return nil
 }

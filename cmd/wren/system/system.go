@@ -14,11 +14,11 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newInfoCommand(g), newVersionCommand())
+	cmd.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g))
 	return cmd
 }
 
 // TopLevel returns the top-level forms: `wren version`, `wren info`, `wren unshare`.
 func TopLevel(g *cli.Globals) []*cobra.Command {
-	return []*cobra.Command{newVersionCommand(), newInfoCommand(g), newUnshareCommand(g)}
+	return []*cobra.Command{newVersionCommand(), newInfoCommand(g), newUnshareCommand(g), newEventsCommand(g)}
 }
