@@ -48,8 +48,10 @@ type State struct {
 	MonitorPid int `json:"monitorPid,omitempty"`
 	// BootID is the kernel's boot id when the monitor started: after a reboot
 	// its pid may name another process.
-	BootID       string         `json:"bootId,omitempty"`
-	Paused       bool           `json:"paused,omitempty"`
+	BootID string `json:"bootId,omitempty"`
+	Paused bool   `json:"paused,omitempty"`
+	// PausedBy says how a paused container is held: "freezer" or "signals".
+	PausedBy     string         `json:"pausedBy,omitempty"`
 	ExitCode     int            `json:"exitCode"`
 	Error        string         `json:"error,omitempty"`
 	OOMKilled    bool           `json:"oomKilled,omitempty"`

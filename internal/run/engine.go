@@ -285,6 +285,7 @@ func (e *Engine) RemoveByRef(ref string, o RemoveOptions) error {
 		_ = os.WriteFile(filepath.Join(e.Records.Path(c.ID), stopFile), nil, 0o600)
 		if c.State.Pid > 0 {
 			_ = syscallKill(c.State.Pid)
+			_ = thaw(c.State.Pid, c.State.PausedBy)
 		}
 		if err := e.waitExit(context.Background(), c, 30*time.Second); err != nil {
 			return fmt.Errorf("remove container %s: it did not stop: %w", ref, err)

@@ -134,7 +134,7 @@ func InspectResponse(c *Container, in InspectInput) *mobycontainer.InspectRespon
 			Image:        c.Image,
 			Volumes:      img.Volumes,
 			WorkingDir:   firstNonEmpty(o.WorkDir, img.WorkingDir),
-			Labels:       mergeLabels(img.Labels, o.Labels),
+			Labels:       pausedByLabel(mergeLabels(img.Labels, o.Labels), s),
 			StopSignal:   firstNonEmpty(o.StopSignal, img.StopSignal),
 		},
 		NetworkSettings: &mobycontainer.NetworkSettings{

@@ -270,6 +270,7 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *int) (_ *Contain
 	if c.State.Pid > 0 {
 		e.emit(c, mobyevents.ActionKill, map[string]string{"signal": strconv.Itoa(int(sig))})
 		_ = syscall.Kill(c.State.Pid, sig)
+		e.resumeAfterSignal(c)
 	}
 	defer func() {
 		if retErr == nil {
@@ -311,6 +312,7 @@ func (e *Engine) Kill(ref, sigName string) (*Container, error) {
 	if err := syscall.Kill(c.State.Pid, sig); err != nil {
 		return nil, fmt.Errorf("kill container %s: %w", ref, err)
 	}
+	e.resumeAfterSignal(c)
 	return c, nil
 }
 

@@ -15,7 +15,8 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newRunCommand(g), newRmCommand(g), newStartCommand(g), newStopCommand(g),
-		newRestartCommand(g), newKillCommand(g), newCleanupCommand(g), newExecCommand(g), newAttachCommand(g))
+		newRestartCommand(g), newKillCommand(g), newCleanupCommand(g), newExecCommand(g), newAttachCommand(g),
+		newPauseCommand(g), newUnpauseCommand(g))
 	cmd.AddCommand(queryVerbs(g)...)
 	return cmd
 }
@@ -23,5 +24,6 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 // TopLevel returns Docker's top-level forms: `wren run`, `wren rm`.
 func TopLevel(g *cli.Globals) []*cobra.Command {
 	return append([]*cobra.Command{newRunCommand(g), newRmCommand(g), newStartCommand(g), newStopCommand(g),
-		newRestartCommand(g), newKillCommand(g), newExecCommand(g), newAttachCommand(g)}, queryTopLevel(g)...)
+		newRestartCommand(g), newKillCommand(g), newExecCommand(g), newAttachCommand(g),
+		newPauseCommand(g), newUnpauseCommand(g)}, queryTopLevel(g)...)
 }
