@@ -38,6 +38,9 @@ type Container struct {
 	Args    []string `json:"args"`
 	Options Options  `json:"options"`
 	State   State    `json:"state"`
+	// Warnings are what Create tells its caller of options the host ignores
+	// (docker's create response has them); they are not recorded.
+	Warnings []string `json:"-"`
 }
 
 // State is what a container is doing now.

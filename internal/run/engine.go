@@ -77,6 +77,9 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if err := CheckSecurity(&opts.Security, opts.Network); err != nil {
 		return nil, err
 	}
+	if err := CheckResources(&opts.Resources); err != nil {
+		return nil, err
+	}
 	mounts, err := ParseMounts(opts.Volumes, opts.MountSpecs, opts.Tmpfs)
 	if err != nil {
 		return nil, err
@@ -167,6 +170,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		Options: opts,
 		State:   State{Status: StateCreated},
 	}
+	c.Warnings = ResourceWarnings(&opts.Resources)
 	if err := e.Records.Save(c); err != nil {
 		return nil, err
 	}

@@ -119,6 +119,7 @@ func InspectResponse(c *Container, in InspectInput) *mobycontainer.InspectRespon
 			ExtraHosts:    o.AddHosts,
 			Binds:         o.Volumes,
 			VolumesFrom:   o.VolumesFrom,
+			Resources:     inspectResources(&o.Resources),
 		},
 		Config: &mobycontainer.Config{
 			Hostname:     o.Hostname,
@@ -267,4 +268,22 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// inspectResources shows the resource flags in docker's HostConfig units.
+func inspectResources(r *Resources) mobycontainer.Resources {
+	l, _ := parseResources(r)
+	out := mobycontainer.Resources{
+		Memory:            l.Memory,
+		MemoryReservation: l.MemoryReservation,
+		MemorySwap:        l.MemorySwap,
+		NanoCPUs:          l.NanoCPUs,
+		CPUShares:         l.CPUShares,
+		CpusetCpus:        l.CpusetCpus,
+		BlkioWeight:       l.BlkioWeight,
+	}
+	if l.PidsLimit > 0 {
+		out.PidsLimit = &l.PidsLimit
+	}
+	return out
 }

@@ -55,7 +55,8 @@ type Options struct {
 	VolumesFrom []string
 	Mounts      []Mount
 
-	Security Security
+	Security  Security
+	Resources Resources
 }
 
 // Security is docker run's security flags; see CheckSecurity and spec_security.go.

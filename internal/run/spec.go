@@ -195,6 +195,9 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 	if err := applySecurity(s, in); err != nil {
 		return nil, err
 	}
+	if err := applyResources(s, &opts.Resources); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -98,8 +98,7 @@ func GetInfo(cfg *config.Config, st *store.Store, n Counts) (*Info, error) {
 }
 
 func cgroupVersion() string {
-	var fs unix.Statfs_t
-	if unix.Statfs("/sys/fs/cgroup", &fs) == nil && fs.Type == unix.CGROUP2_SUPER_MAGIC {
+	if CgroupV2(CgroupRoot) {
 		return "2"
 	}
 	return "1"

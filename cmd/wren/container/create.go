@@ -47,7 +47,13 @@ func createContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) (*ru
 	eng.PullReporter = progress
 	c, err := eng.Create(cmd.Context(), *opts)
 	progress.Close()
-	return eng, c, err
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range c.Warnings {
+		fmt.Fprintln(os.Stderr, w)
+	}
+	return eng, c, nil
 }
 
 // options completes the options from the flags that need more than storing:

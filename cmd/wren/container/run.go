@@ -94,6 +94,15 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.StringArrayVar(&sec.Ulimits, "ulimit", nil, "Ulimit options (e.g. nofile=1024:2048)")
 	flags.Var(&optionalInt{p: &sec.OomScoreAdj}, "oom-score-adj", "Tune the host's OOM preferences (-1000 to 1000)")
 	flags.StringVar(&sec.ShmSize, "shm-size", "", "Size of /dev/shm (e.g. 64m)")
+	res := &o.Resources
+	flags.StringVarP(&res.Memory, "memory", "m", "", "Memory limit (e.g. 64m, 1g)")
+	flags.StringVar(&res.MemoryReservation, "memory-reservation", "", "Memory soft limit")
+	flags.StringVar(&res.MemorySwap, "memory-swap", "", "Swap limit equal to memory plus swap: -1 for unlimited swap")
+	flags.StringVar(&res.CPUs, "cpus", "", "Number of CPUs (e.g. 1.5)")
+	flags.Int64VarP(&res.CPUShares, "cpu-shares", "c", 0, "CPU shares (relative weight)")
+	flags.StringVar(&res.CpusetCpus, "cpuset-cpus", "", "CPUs in which to allow execution (0-3, 0,1)")
+	flags.Int64Var(&res.PidsLimit, "pids-limit", 0, "Tune container pids limit (-1 for unlimited)")
+	flags.Uint16Var(&res.BlkioWeight, "blkio-weight", 0, "Block IO (relative weight), between 10 and 1000, or 0 to disable")
 	// cobra's -h help shorthand would clash with Docker's -h/--hostname.
 	flags.Bool("help", false, "Print usage")
 }

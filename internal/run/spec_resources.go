@@ -1,0 +1,295 @@
+package run
+
+import (
+	"fmt"
+	"math/big"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/docker/go-units"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/sysinfo"
+)
+
+// Resources are docker run's resource flags as given; see CheckResources.
+type Resources struct {
+	Memory            string `json:"memory,omitempty"`
+	MemoryReservation string `json:"memoryReservation,omitempty"`
+	// MemorySwap is memory plus swap, or -1 for unlimited swap.
+	MemorySwap string `json:"memorySwap,omitempty"`
+	CPUs       string `json:"cpus,omitempty"`
+	CPUShares  int64  `json:"cpuShares,omitempty"`
+	CpusetCpus string `json:"cpusetCpus,omitempty"`
+	// PidsLimit above 0 limits the container's processes; 0 or below is unlimited.
+	PidsLimit   int64  `json:"pidsLimit,omitempty"`
+	BlkioWeight uint16 `json:"blkioWeight,omitempty"`
+}
+
+// limits are Resources read into numbers, in Docker's HostConfig units.
+type limits struct {
+	Memory, MemoryReservation, MemorySwap int64
+	NanoCPUs                              int64
+	CPUShares                             int64
+	CpusetCpus                            string
+	PidsLimit                             int64
+	BlkioWeight                           uint16
+}
+
+func (l limits) empty() bool { return l == limits{} }
+
+// minMemory is Docker's smallest memory limit.
+const minMemory = 6 * 1024 * 1024
+
+// cpuPeriod is the CFS period --cpus sets a quota against, Docker's 100 ms.
+const cpuPeriod = 100000
+
+// onlineCPUs lists the host's CPUs; a variable for tests.
+var onlineCPUs = func() string {
+	data, err := os.ReadFile("/sys/devices/system/cpu/online")
+	if err != nil {
+		return fmt.Sprintf("0-%d", runtime.NumCPU()-1)
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// CheckResources refuses resource flags Docker would refuse, before anything is made.
+func CheckResources(r *Resources) error {
+	_, err := parseResources(r)
+	return err
+}
+
+func parseResources(r *Resources) (limits, error) {
+	var l limits
+	size := func(flag, v string) (int64, error) {
+		if v == "" {
+			return 0, nil
+		}
+		n, err := units.RAMInBytes(v)
+		if err != nil || n < 0 {
+			return 0, errdefs.Invalid("invalid --%s %q: a size is a number with an optional unit (b, k, m, g)", flag, v)
+		}
+		return n, nil
+	}
+	var err error
+	if l.Memory, err = size("memory", r.Memory); err != nil {
+		return l, err
+	}
+	if l.MemoryReservation, err = size("memory-reservation", r.MemoryReservation); err != nil {
+		return l, err
+	}
+	if r.MemorySwap == "-1" {
+		l.MemorySwap = -1
+	} else if l.MemorySwap, err = size("memory-swap", r.MemorySwap); err != nil {
+		return l, err
+	}
+	if l.Memory > 0 && l.Memory < minMemory {
+		return l, errdefs.Invalid("invalid --memory %q: the minimum memory limit allowed is 6MB", r.Memory)
+	}
+	if l.MemoryReservation > 0 && l.MemoryReservation < minMemory {
+		return l, errdefs.Invalid("invalid --memory-reservation %q: the minimum memory reservation allowed is 6MB", r.MemoryReservation)
+	}
+	if l.Memory > 0 && l.MemoryReservation > l.Memory {
+		return l, errdefs.Invalid("invalid --memory-reservation %q: it can not be more than --memory %q", r.MemoryReservation, r.Memory)
+	}
+	if l.MemorySwap > 0 {
+		if l.Memory == 0 {
+			return l, errdefs.Invalid("invalid --memory-swap %q: set --memory too when limiting memory plus swap", r.MemorySwap)
+		}
+		if l.MemorySwap < l.Memory {
+			return l, errdefs.Invalid("invalid --memory-swap %q: it is memory plus swap, so it can not be less than --memory %q", r.MemorySwap, r.Memory)
+		}
+	}
+	if r.CPUs != "" {
+		cpus, ok := new(big.Rat).SetString(r.CPUs)
+		if !ok {
+			return l, errdefs.Invalid("invalid --cpus %q: a number of CPUs such as 1.5", r.CPUs)
+		}
+		nano := new(big.Rat).Mul(cpus, big.NewRat(1e9, 1))
+		if !nano.IsInt() {
+			return l, errdefs.Invalid("invalid --cpus %q: too precise", r.CPUs)
+		}
+		l.NanoCPUs = nano.Num().Int64()
+		n := int64(runtime.NumCPU())
+		if l.NanoCPUs < 1e7 || l.NanoCPUs > n*1e9 {
+			return l, errdefs.Invalid("invalid --cpus %q: the range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", r.CPUs, n, n)
+		}
+	}
+	if r.CPUShares < 0 {
+		return l, errdefs.Invalid("invalid --cpu-shares %d: it can not be negative", r.CPUShares)
+	}
+	l.CPUShares = r.CPUShares
+	if r.CpusetCpus != "" {
+		want, err := parseCPUList(r.CpusetCpus)
+		if err != nil {
+			return l, errdefs.Invalid("invalid --cpuset-cpus %q: a list such as 0-3,5", r.CpusetCpus)
+		}
+		online := onlineCPUs()
+		have, _ := parseCPUList(online)
+		for cpu := range want {
+			if !have[cpu] {
+				return l, errdefs.Invalid("invalid --cpuset-cpus %q: requested CPUs are not available, available: %s", r.CpusetCpus, online)
+			}
+		}
+		l.CpusetCpus = r.CpusetCpus
+	}
+	l.PidsLimit = r.PidsLimit
+	if l.PidsLimit < 0 {
+		l.PidsLimit = 0
+	}
+	if r.BlkioWeight != 0 && (r.BlkioWeight < 10 || r.BlkioWeight > 1000) {
+		return l, errdefs.Invalid("invalid --blkio-weight %d: the range of blkio weight is from 10 to 1000", r.BlkioWeight)
+	}
+	l.BlkioWeight = r.BlkioWeight
+	return l, nil
+}
+
+// parseCPUList reads the kernel's CPU list format: "0-3,5".
+func parseCPUList(s string) (map[int]bool, error) {
+	out := map[int]bool{}
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil || a < 0 {
+			return nil, fmt.Errorf("bad cpu %q", part)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil || b < a {
+				return nil, fmt.Errorf("bad cpu range %q", part)
+			}
+		}
+		for i := a; i <= b; i++ {
+			out[i] = true
+		}
+	}
+	return out, nil
+}
+
+// cgroupHost is what the host lets wren's caller limit.
+type cgroupHost struct {
+	rootless bool
+	v2       bool
+	// delegation is the user's delegated cgroup v2 subtree, nil without one.
+	delegation *sysinfo.Delegation
+	// swap and blkioWeight: cgroups v1 has memory.memsw and a weight file
+	// only with swap accounting and the BFQ scheduler.
+	swap, blkioWeight bool
+}
+
+// detectCgroupHost looks at this host's cgroups; a variable for tests.
+var detectCgroupHost = func() cgroupHost {
+	h := cgroupHost{rootless: config.Rootless(), v2: sysinfo.CgroupV2(sysinfo.CgroupRoot)}
+	if h.v2 {
+		if h.rootless {
+			h.delegation = sysinfo.UserDelegation(sysinfo.CgroupRoot, config.HostUID())
+		}
+		h.swap, h.blkioWeight = true, true
+		return h
+	}
+	h.swap = exists(sysinfo.CgroupRoot + "/memory/memory.memsw.limit_in_bytes")
+	h.blkioWeight = exists(sysinfo.CgroupRoot+"/blkio/blkio.weight") || exists(sysinfo.CgroupRoot+"/blkio/blkio.bfq.weight")
+	return h
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// resources works out the spec's resources and the warnings for what the host
+// cannot apply. Rootless without a delegated cgroup v2 subtree nothing applies:
+// libcontainer would fail to set limits on a cgroup it cannot make.
+func (h cgroupHost) resources(l limits) (*specs.LinuxResources, []string) {
+	if l.empty() {
+		return nil, nil
+	}
+	if h.rootless && h.delegation == nil {
+		if !h.v2 {
+			return nil, []string{"WARNING: Resource limits are not supported and ignored on cgroups V1 rootless systems: boot with cgroups v2 (systemd.unified_cgroup_hierarchy=1) and a systemd user session that delegates controllers (see wren doctor)"}
+		}
+		return nil, []string{"WARNING: Resource limits are ignored: no cgroup v2 controllers are delegated to this user: run systemd with Delegate=yes for user@.service and log in through a systemd session (see wren doctor)"}
+	}
+	var warnings []string
+	r := &specs.LinuxResources{}
+	if l.Memory > 0 || l.MemoryReservation > 0 || l.MemorySwap != 0 {
+		m := &specs.LinuxMemory{}
+		if l.Memory > 0 {
+			m.Limit = &l.Memory
+		}
+		if l.MemoryReservation > 0 {
+			m.Reservation = &l.MemoryReservation
+		}
+		swap := l.MemorySwap
+		if swap == 0 && l.Memory > 0 {
+			// Docker's default: as much swap as memory.
+			swap = 2 * l.Memory
+		}
+		if swap != 0 {
+			if h.swap {
+				m.Swap = &swap
+			} else if l.MemorySwap != 0 {
+				warnings = append(warnings, "WARNING: Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.")
+			}
+		}
+		r.Memory = m
+	}
+	if l.NanoCPUs > 0 || l.CPUShares > 0 || l.CpusetCpus != "" {
+		c := &specs.LinuxCPU{Cpus: l.CpusetCpus}
+		if l.NanoCPUs > 0 {
+			quota, period := l.NanoCPUs*cpuPeriod/1e9, uint64(cpuPeriod)
+			c.Quota, c.Period = &quota, &period
+		}
+		if l.CPUShares > 0 {
+			shares := uint64(l.CPUShares)
+			c.Shares = &shares
+		}
+		r.CPU = c
+	}
+	if l.PidsLimit > 0 {
+		limit := l.PidsLimit
+		r.Pids = &specs.LinuxPids{Limit: &limit}
+	}
+	if l.BlkioWeight > 0 {
+		if h.blkioWeight {
+			w := l.BlkioWeight
+			r.BlockIO = &specs.LinuxBlockIO{Weight: &w}
+		} else {
+			warnings = append(warnings, "WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.")
+		}
+	}
+	return r, warnings
+}
+
+// ResourceWarnings says, one line each, which of a container's resource flags
+// this host will ignore and why.
+func ResourceWarnings(r *Resources) []string {
+	l, err := parseResources(r)
+	if err != nil {
+		return nil
+	}
+	_, w := detectCgroupHost().resources(l)
+	return w
+}
+
+// applyResources puts the limits the host can apply on the spec.
+func applyResources(s *specs.Spec, r *Resources) error {
+	l, err := parseResources(r)
+	if err != nil {
+		return err
+	}
+	res, _ := detectCgroupHost().resources(l)
+	if res == nil {
+		return nil
+	}
+	if s.Linux.Resources == nil {
+		s.Linux.Resources = res
+		return nil
+	}
+	s.Linux.Resources.Memory, s.Linux.Resources.CPU = res.Memory, res.CPU
+	s.Linux.Resources.Pids, s.Linux.Resources.BlockIO = res.Pids, res.BlockIO
+	return nil
+}
