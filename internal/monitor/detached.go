@@ -237,11 +237,14 @@ func (d *detached) shouldRestart(code int) bool {
 	if d.stoppedByUser() {
 		return false
 	}
-	switch d.b.Restart.Name {
+	d.mu.Lock()
+	policy := d.b.Restart
+	d.mu.Unlock()
+	switch policy.Name {
 	case "always", "unless-stopped":
 		return true
 	case "on-failure":
-		return code != 0 && (d.b.Restart.MaxRetries == 0 || d.result.RestartCount < d.b.Restart.MaxRetries)
+		return code != 0 && (policy.MaxRetries == 0 || d.result.RestartCount < policy.MaxRetries)
 	}
 	return false
 }
@@ -312,8 +315,9 @@ func (d *detached) running() bool {
 	return d.task != nil
 }
 
-// serveControl takes one-line requests: "resize W H" for the terminal, and
-// "health", which runs the healthcheck now and answers with the status.
+// serveControl takes one-line requests: "resize W H" for the terminal,
+// "health", which runs the healthcheck now and answers with the status, and
+// "restart POLICY MAX" (docker update --restart), answered with "ok".
 func (d *detached) serveControl(l *net.UnixListener) {
 	for {
 		conn, err := l.AcceptUnix()
@@ -324,6 +328,16 @@ func (d *detached) serveControl(l *net.UnixListener) {
 			defer conn.Close()
 			sc := bufio.NewScanner(conn)
 			for sc.Scan() {
+				var policy string
+				var retries int
+				if _, err := fmt.Sscanf(sc.Text(), "restart %s %d", &policy, &retries); err == nil {
+					// docker update --restart: the policy applies from the next exit on.
+					d.mu.Lock()
+					d.b.Restart = bundle.RestartPolicy{Name: policy, MaxRetries: retries}
+					d.mu.Unlock()
+					fmt.Fprintln(conn, "ok")
+					continue
+				}
 				if sc.Text() == "health" {
 					status := "none"
 					if d.b.Health != nil && d.running() {
