@@ -2,7 +2,7 @@
 # test/run.sh: wren's integration tests, as a user would meet wren. As root it
 # makes two unprivileged test users (one with a subuid/subgid range, one without),
 # builds a busybox image offline, serves it from a registry on 127.0.0.1, and runs
-# test/bats as the user with a range, as root, and (060 only) as the user without
+# test/bats as the user with a range, as root, and (060, 092) as the user without
 # a range, each with its own WREN_ROOT and WREN_RUNROOT. Everything it starts is
 # stopped by PID on exit. Exit status: 0 only if every test passed.
 # Usage: test/run.sh [BATS_FILE…]   (default: every file in test/bats)
@@ -282,9 +282,14 @@ done
 [ ${#files[@]} -gt 0 ] || files=("$work/bats")
 run_bats user "$user_ranged" "${files[@]}"
 run_bats root root "${files[@]}"
-if [ $# -eq 0 ] || [[ " $* " == *060-userns.bats* ]]; then
-	run_bats single "$user_single" "$work/bats/060-userns.bats"
-fi
+# The files that check single-id mode also run as the user without a range.
+single_files=()
+for f in 060-userns.bats 092-doctor.bats; do
+	if [ $# -eq 0 ] || [[ " $* " == *$f* ]]; then
+		single_files+=("$work/bats/$f")
+	fi
+done
+[ ${#single_files[@]} -eq 0 ] || run_bats single "$user_single" "${single_files[@]}"
 
 # Go tests that need a real user namespace and store carry the "integration"
 # build tag; they are built here as root and run as the test user.

@@ -185,7 +185,7 @@ var detectCgroupHost = func() cgroupHost {
 	h := cgroupHost{rootless: config.Rootless(), v2: sysinfo.CgroupV2(sysinfo.CgroupRoot)}
 	if h.v2 {
 		if h.rootless {
-			h.delegation = sysinfo.UserDelegation(sysinfo.CgroupRoot, config.HostUID())
+			h.delegation = sysinfo.UserDelegation(sysinfo.CgroupRoot, config.HostUID(), os.Geteuid())
 		}
 		h.swap, h.blkioWeight = true, true
 		return h

@@ -26,16 +26,17 @@ type Delegation struct {
 	Controllers []string
 }
 
-// UserDelegation finds the subtree of a cgroup2 mount at root delegated to uid:
-// it must exist, be owned by uid and have controllers. It returns nil when
-// nothing is delegated, so resource limits cannot be applied by the user.
-func UserDelegation(root string, uid int) *Delegation {
+// UserDelegation finds the subtree of a cgroup2 mount at root delegated to
+// uid: it must exist, be owned by owner (uid as the caller sees it: 0 inside
+// wren's user namespace) and have controllers. It returns nil when nothing is
+// delegated, so resource limits cannot be applied by the user.
+func UserDelegation(root string, uid, owner int) *Delegation {
 	dir := filepath.Join(root, "user.slice", fmt.Sprintf("user-%d.slice", uid), fmt.Sprintf("user@%d.service", uid))
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return nil
 	}
-	if sys, ok := st.Sys().(*syscall.Stat_t); !ok || int(sys.Uid) != uid {
+	if sys, ok := st.Sys().(*syscall.Stat_t); !ok || int(sys.Uid) != owner {
 		return nil
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "cgroup.controllers"))

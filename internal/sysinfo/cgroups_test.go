@@ -32,7 +32,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func TestUserDelegation(t *testing.T) {
 	uid := os.Getuid()
 	root, dir := fakeUserSlice(t, uid, "cpu memory pids\n")
-	d := UserDelegation(root, uid)
+	d := UserDelegation(root, uid, uid)
 	if d == nil {
 		t.Fatal("no delegation found")
 	}
@@ -48,17 +48,22 @@ func TestUserDelegationNone(t *testing.T) {
 	uid := os.Getuid()
 	// No controllers enabled for the user's manager.
 	root, _ := fakeUserSlice(t, uid, "\n")
-	if d := UserDelegation(root, uid); d != nil {
+	if d := UserDelegation(root, uid, uid); d != nil {
 		t.Fatalf("empty controllers: got %+v", d)
 	}
 	// No user slice at all (cgroups v1, or no systemd).
-	if d := UserDelegation(t.TempDir(), uid); d != nil {
+	if d := UserDelegation(t.TempDir(), uid, uid); d != nil {
 		t.Fatalf("no slice: got %+v", d)
 	}
 	// A subtree owned by someone else is not the user's.
 	root, _ = fakeUserSlice(t, uid+1, "memory")
-	if d := UserDelegation(root, uid+1); d != nil {
+	if d := UserDelegation(root, uid+1, uid+1); d != nil {
 		t.Fatalf("other owner: got %+v", d)
+	}
+	// The user's own uid is 0 inside wren's user namespace.
+	root, _ = fakeUserSlice(t, 1000, "memory")
+	if d := UserDelegation(root, 1000, uid); d == nil {
+		t.Fatal("owned by the caller: no delegation found")
 	}
 	var nilD *Delegation
 	if nilD.Has("memory") {

@@ -122,15 +122,42 @@ static void pause_forever(void) {
 		pause();
 }
 
-__attribute__((constructor)) static void wren_userns_join(void) {
+// host_command reports whether argv asks for a command that must see the host
+// as the user does: `wren doctor` and `wren system doctor` check the very
+// things joining depends on, and inside the namespace /proc/sys and file
+// owners read differently. Global flags that take a separate value are skipped.
+static int host_command(int argc, char **argv) {
+	static const char *valued[] = {"--root", "--runroot", "--config", "--storage-driver", "--log-level", NULL};
+	int i, j, positional = 0;
+
+	for (i = 1; i < argc && argv != NULL && argv[i] != NULL; i++) {
+		if (argv[i][0] == '-') {
+			for (j = 0; valued[j] != NULL; j++)
+				if (strcmp(argv[i], valued[j]) == 0)
+					i++;
+			continue;
+		}
+		if (strcmp(argv[i], "doctor") == 0)
+			return 1;
+		if (positional > 0 || strcmp(argv[i], "system") != 0)
+			return 0;
+		positional++;
+	}
+	return 0;
+}
+
+__attribute__((constructor)) static void wren_userns_join(int argc, char **argv, char **envp) {
 	char cwd[PATH_MAX];
 	int userfd, mntfd, have_cwd;
 	const char *mode = getenv("_WREN_PAUSE");
 
+	(void)envp;
 	if (mode != NULL && mode[0] != '\0')
 		pause_forever();
 	if (geteuid() == 0)
 		return; // root, or already inside the namespace
+	if (host_command(argc, argv))
+		return;
 	if (!wren_pause_valid(NULL, &userfd, &mntfd))
 		return; // Enter will make the namespace and re-exec
 	wren_host_uid = getuid();

@@ -1,4 +1,4 @@
-// Package system wires the engine-wide commands: version, info, unshare.
+// Package system wires the engine-wide commands: version, info, unshare, doctor.
 package system
 
 import (
@@ -14,11 +14,11 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g))
+	cmd.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), newDoctorCommand(g))
 	return cmd
 }
 
-// TopLevel returns the top-level forms: `wren version`, `wren info`, `wren unshare`.
+// TopLevel returns the top-level forms: `wren version`, `wren info`, `wren unshare`, `wren doctor`.
 func TopLevel(g *cli.Globals) []*cobra.Command {
-	return []*cobra.Command{newVersionCommand(), newInfoCommand(g), newUnshareCommand(g), newEventsCommand(g)}
+	return []*cobra.Command{newVersionCommand(), newInfoCommand(g), newUnshareCommand(g), newEventsCommand(g), newDoctorCommand(g)}
 }
