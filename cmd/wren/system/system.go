@@ -14,7 +14,7 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), newDoctorCommand(g))
+	cmd.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), newDoctorCommand(g), newDfCommand(g), newPruneCommand(g))
 	return cmd
 }
 
