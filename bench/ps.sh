@@ -7,32 +7,11 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-record=false
-[ "${1:-}" = --record ] && record=true
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+bench_as_user "$repo/bench/ps.sh" "$@"
 runs=${BENCH_RUNS:-30}
 counts=${BENCH_COUNTS:-20 1000}
-user=${BENCH_USER:-wrenbench}
-
-if [ "$(id -u)" -eq 0 ] && [ -z "${BENCH_AS_ROOT:-}" ]; then
-	if ! id "$user" >/dev/null 2>&1; then
-		useradd -m -s /bin/bash "$user"
-		grep -q "^$user:" /etc/subuid || echo "$user:400000:65536" >>/etc/subuid
-		grep -q "^$user:" /etc/subgid || echo "$user:400000:65536" >>/etc/subgid
-	fi
-	uid=$(id -u "$user")
-	install -d -o "$user" -m 0700 "/run/user/$uid"
-	out=$(mktemp)
-	chmod 644 "$out"
-	runuser -u "$user" -- env -i PATH="$PATH" HOME="$(getent passwd "$user" | cut -d: -f6)" \
-		XDG_RUNTIME_DIR="/run/user/$uid" BENCH_RUNS="$runs" BENCH_COUNTS="$counts" \
-		WREN="${WREN:-$repo/bin/wren}" bash "$repo/bench/ps.sh" >"$out"
-	cat "$out"
-	if $record; then
-		{ echo; cat "$out"; } >>"$repo/bench/RESULTS.md"
-	fi
-	rm -f "$out"
-	exit 0
-fi
 
 wren=${WREN:-$repo/bin/wren}
 command -v hyperfine >/dev/null || { echo "bench/ps.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
@@ -68,8 +47,7 @@ make_containers() {
 	have=$n
 }
 
-echo "## ps -a ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME"))"
-echo
+bench_header "ps -a"
 echo "Rootless; hyperfine -N, $runs runs after 3 warm-ups; containers half created, half exited."
 echo
 rows=()
