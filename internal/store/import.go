@@ -52,8 +52,20 @@ func (s *Store) Import(ctx context.Context, tarball io.Reader, opts ImportOption
 	if err != nil {
 		return nil, errdefs.Invalid("import %s: not a root filesystem tarball: %v", opts.Source, err)
 	}
-	img, err := s.createLocalImage(layer, imgCfg, names, historyComment(opts))
+	now := time.Now().UTC()
+	cfgJSON, err := json.Marshal(v1.Image{
+		Created:  &now,
+		Platform: v1.Platform{Architecture: runtime.GOARCH, OS: "linux"},
+		Config:   imgCfg,
+		RootFS:   v1.RootFS{Type: "layers", DiffIDs: []digest.Digest{layer.UncompressedDigest}},
+		History:  []v1.History{{Created: &now, Comment: historyComment(opts)}},
+	})
+	var img *Image
+	if err == nil {
+		img, err = s.createLocalImage(layer, cfgJSON, names)
+	}
 	if err != nil {
+		err = fmt.Errorf("import: %w", err)
 		_ = s.store.DeleteLayer(layer.ID)
 		return nil, err
 	}
@@ -72,37 +84,38 @@ func historyComment(opts ImportOptions) string {
 	return "Imported from " + src
 }
 
-// createLocalImage records an image whose only layer is layer: an OCI config
-// and manifest, so containers-image reads it like a pulled image (push, save,
-// the runtime's ImageConfig).
-func (s *Store) createLocalImage(layer *storage.Layer, imgCfg v1.ImageConfig, names []string, comment string) (*Image, error) {
+// createLocalImage records an image whose top layer is top and whose config
+// is cfgJSON: an OCI config and manifest, so containers-image reads it like a
+// pulled image (push, save, the runtime's ImageConfig).
+func (s *Store) createLocalImage(top *storage.Layer, cfgJSON []byte, names []string) (*Image, error) {
 	now := time.Now().UTC()
-	cfg := v1.Image{
-		Created:  &now,
-		Platform: v1.Platform{Architecture: runtime.GOARCH, OS: "linux"},
-		Config:   imgCfg,
-		RootFS:   v1.RootFS{Type: "layers", DiffIDs: []digest.Digest{layer.UncompressedDigest}},
-		History:  []v1.History{{Created: &now, Comment: comment}},
-	}
-	cfgJSON, err := json.Marshal(cfg)
-	if err != nil {
-		return nil, err
-	}
 	cfgDigest := digest.FromBytes(cfgJSON)
+	// The layers are described uncompressed: that is how the store holds them,
+	// and a push compresses them then.
+	var layers []v1.Descriptor
+	for l := top; ; {
+		layers = append([]v1.Descriptor{{MediaType: v1.MediaTypeImageLayer, Digest: l.UncompressedDigest, Size: l.UncompressedSize}}, layers...)
+		if l.Parent == "" {
+			break
+		}
+		parent, err := s.store.Layer(l.Parent)
+		if err != nil {
+			return nil, fmt.Errorf("layer %s: %w", l.Parent, err)
+		}
+		l = parent
+	}
 	man := v1.Manifest{
 		Versioned: specs.Versioned{SchemaVersion: 2},
 		MediaType: v1.MediaTypeImageManifest,
 		Config:    v1.Descriptor{MediaType: v1.MediaTypeImageConfig, Digest: cfgDigest, Size: int64(len(cfgJSON))},
-		// The layer is described uncompressed: that is how the store holds it,
-		// and a push compresses it then.
-		Layers: []v1.Descriptor{{MediaType: v1.MediaTypeImageLayer, Digest: layer.UncompressedDigest, Size: layer.UncompressedSize}},
+		Layers:    layers,
 	}
 	manJSON, err := json.Marshal(man)
 	if err != nil {
 		return nil, err
 	}
 	manDigest := digest.FromBytes(manJSON)
-	stored, err := s.store.CreateImage(cfgDigest.Encoded(), nil, layer.ID, "", &storage.ImageOptions{
+	stored, err := s.store.CreateImage(cfgDigest.Encoded(), nil, top.ID, "", &storage.ImageOptions{
 		CreationDate: now,
 		Digest:       manDigest,
 		Flags:        map[string]any{localFlag: true},
@@ -113,14 +126,14 @@ func (s *Store) createLocalImage(layer *storage.Layer, imgCfg v1.ImageConfig, na
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("import: create image: %w", err)
+		return nil, fmt.Errorf("create image: %w", err)
 	}
 	// Names are added afterwards so that one held by another image moves here,
 	// as docker's tag does.
 	if len(names) > 0 {
 		if err := s.store.AddNames(stored.ID, names); err != nil {
 			_, _ = s.store.DeleteImage(stored.ID, true)
-			return nil, fmt.Errorf("import: name image: %w", err)
+			return nil, fmt.Errorf("name image: %w", err)
 		}
 		if stored, err = s.store.Image(stored.ID); err != nil {
 			return nil, err

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# An image's history (issue 3, SPEC S3). commit, export and diff are still to come.
+# commit, export, diff and an image's history (issue 3, SPEC S3).
 
 load helpers
 
@@ -8,7 +8,9 @@ setup() {
 }
 
 teardown() {
-	rm_images "$tag:a" "${WREN_TEST_REGISTRY:?}/busybox:latest"
+	rm_containers "$tag-c" "$tag-d"
+	rm_images "$tag:a" "$tag:b" "$tag:c" "${WREN_TEST_REGISTRY:?}/busybox:latest"
+	rm -rf "${BATS_TEST_TMPDIR:?}/save"
 }
 
 @test "history prints Docker's columns, the image's ID on the newest row" {
@@ -31,4 +33,79 @@ teardown() {
 @test "history of a missing image: exit 125, one line" {
 	run --separate-stderr -125 wren history "$tag:nothing"
 	assert_one_error
+}
+
+@test "commit a change, run the new image and see it; -m, -a in history" {
+	import_busybox "$tag:a"
+	wren run --name "$tag-c" "$tag:a" sh -c 'echo committed > /greeting; rm /bin/ls'
+	run -0 wren commit -m "msg $tag" -a "someone" "$tag-c" "$tag:b"
+	assert_match '^sha256:[0-9a-f]{64}$'
+	run -0 wren run --rm "$tag:b" cat /greeting
+	assert_output committed
+	run -1 wren run --rm "$tag:b" test -e /bin/ls
+	run -0 wren history --format '{{.Comment}}' "$tag:b"
+	assert_equal "msg $tag" "${lines[0]}"
+	run -0 wren image inspect --format '{{.Author}}' "$tag:b"
+	assert_output someone
+}
+
+@test "commit leaves /etc/hosts, resolv.conf and hostname out of the image" {
+	import_busybox "$tag:a"
+	wren run --name "$tag-c" -h "$tag" "$tag:a" sh -c 'echo x > /etc/motd'
+	wren container commit "$tag-c" "$tag:b" >/dev/null
+	mkdir -p "$BATS_TEST_TMPDIR/save"
+	wren save -o "$BATS_TEST_TMPDIR/save/img.tar" "$tag:b"
+	cd "$BATS_TEST_TMPDIR/save" && tar xf img.tar
+	top=$(jq -r '.[0].Layers[-1]' manifest.json)
+	run -0 tar tf "$top"
+	assert_match 'etc/motd'
+	refute_match 'etc/(hosts|resolv.conf|hostname)'
+}
+
+@test "commit -c CMD and ENV; the container's own command is kept otherwise" {
+	import_busybox "$tag:a"
+	wren create --name "$tag-c" -e FOO=bar "$tag:a" sh -c 'echo $FOO'
+	wren commit "$tag-c" "$tag:b" >/dev/null
+	run -0 wren run --rm "$tag:b"
+	assert_output bar
+	wren commit -c 'CMD ["echo", "from-change"]' -c 'ENV BAZ=1' "$tag-c" "$tag:c" >/dev/null
+	run -0 wren run --rm "$tag:c"
+	assert_output from-change
+	run -0 wren run --rm "$tag:c" sh -c 'echo $BAZ$FOO'
+	assert_output 1bar
+}
+
+@test "export | import round trip runs; export -o" {
+	import_busybox "$tag:a"
+	wren run --name "$tag-c" "$tag:a" sh -c 'echo exported > /marker'
+	wren export "$tag-c" | wren import - "$tag:b" >/dev/null
+	run -0 wren run --rm "$tag:b" cat /marker
+	assert_output exported
+	wren container export -o "$BATS_TEST_TMPDIR/c.tar" "$tag-c"
+	run -0 tar tf "$BATS_TEST_TMPDIR/c.tar"
+	assert_match 'marker'
+	run --separate-stderr -125 wren export -o "$BATS_TEST_TMPDIR/c.tar" "$tag-nothing"
+	assert_one_error
+}
+
+@test "diff prints A, C and D lines sorted by path, without the injected files" {
+	import_busybox "$tag:a"
+	wren run --name "$tag-c" "$tag:a" sh -c 'mkdir /new && touch /new/f && rm /bin/ls && echo x >> /etc/passwd'
+	run -0 wren diff "$tag-c"
+	refute_match 'hosts|resolv.conf|hostname'
+	# Whether /etc itself shows as changed depends on the storage driver.
+	run -0 bash -c "'$WREN_BINARY' diff '$tag-c' | grep -vx 'C /etc'"
+	assert_output "C /bin
+D /bin/ls
+C /etc/passwd
+A /new
+A /new/f"
+	run --separate-stderr -125 wren container diff "$tag-nothing"
+	assert_one_error
+}
+
+@test "commit of a missing container: exit 125, one line, no image" {
+	run --separate-stderr -125 wren commit "$tag-nothing" "$tag:b"
+	assert_one_error
+	run -125 wren image inspect "$tag:b"
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
@@ -32,7 +31,7 @@ func newSaveCommand(g *cli.Globals) *cobra.Command {
 			if output == "" || output == "-" {
 				return st.Save(cmd.Context(), os.Stdout, args, opts)
 			}
-			return writeFileAtomic(output, func(w io.Writer) error {
+			return cli.WriteFileAtomic(output, func(w io.Writer) error {
 				return st.Save(cmd.Context(), w, args, opts)
 			})
 		},
@@ -41,32 +40,6 @@ func newSaveCommand(g *cli.Globals) *cobra.Command {
 	f.StringVarP(&output, "output", "o", "", "Write to a file, instead of STDOUT")
 	f.StringVar(&opts.Format, "format", store.FormatDockerArchive, "Archive format: docker-archive or oci-archive")
 	return cmd
-}
-
-// writeFileAtomic writes path through a temporary file beside it, so a
-// failure leaves no partial file and an existing file stays as it was.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return errdefs.Invalid("open %s: %v", path, err)
-	}
-	err = write(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		if err = os.Chmod(tmp.Name(), 0o644); err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }
 
 func newLoadCommand(g *cli.Globals) *cobra.Command {
