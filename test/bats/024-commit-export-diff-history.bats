@@ -109,3 +109,22 @@ A /new/f"
 	assert_one_error
 	run -125 wren image inspect "$tag:b"
 }
+
+@test "image prune removes dangling images, -a unused ones, never one a container uses" {
+	import_busybox "$tag:a"
+	import_busybox "$tag:b"
+	dangling=$(wren import "$WREN_TEST_ROOTFS")
+	wren create --name "$tag-c" "$tag:b" true >/dev/null
+	run -0 wren image prune -f
+	assert_equal "Deleted Images:" "${lines[0]}"
+	assert_match "deleted: $dangling"
+	assert_match 'Total reclaimed space: '
+	run -0 wren image prune -a -f --filter "label=nothing-$tag"
+	assert_output 'Total reclaimed space: 0B'
+	run -0 wren image prune -a -f
+	assert_match "untagged: $tag:a"
+	run -0 wren image inspect "$tag:b"
+	run -125 wren image inspect "$tag:a"
+	run --separate-stderr -125 wren image prune -f --filter bogus=1
+	assert_one_error
+}

@@ -23,7 +23,7 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 	rm.Use = "rm [OPTIONS] IMAGE [IMAGE...]"
 	rm.Aliases = []string{"remove", "rmi"}
 	cmd.AddCommand(newPullCommand(g), ls, newInspectCommand(g), rm, newTagCommand(g), newImportCommand(g),
-		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newHistoryCommand(g))
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newHistoryCommand(g), newPruneCommand(g))
 	return cmd
 }
 

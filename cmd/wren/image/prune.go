@@ -1,0 +1,69 @@
+package image
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/format"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+func newPruneCommand(g *cli.Globals) *cobra.Command {
+	var (
+		all, force bool
+		filters    []string
+	)
+	cmd := &cobra.Command{
+		Use:   "prune [OPTIONS]",
+		Short: "Remove unused images",
+		Args:  cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := run.ImagePruneOptions(all, filters, time.Now())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if !force {
+				what := "all dangling images"
+				if all {
+					what = "all images without at least one container associated to them"
+				}
+				fmt.Fprintf(out, "WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ", what)
+				answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+					return nil
+				}
+			}
+			st, err := g.Store()
+			if err != nil {
+				return err
+			}
+			rep, err := st.PruneImages(cmd.Context(), opts)
+			if rep != nil && len(rep.Untagged)+len(rep.Deleted) > 0 {
+				fmt.Fprintln(out, "Deleted Images:")
+				for _, n := range rep.Untagged {
+					fmt.Fprintln(out, "untagged: "+n)
+				}
+				for _, id := range rep.Deleted {
+					fmt.Fprintln(out, "deleted: "+id)
+				}
+				fmt.Fprintln(out)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "Total reclaimed space: %s\n", format.Size(rep.SpaceReclaimed))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&all, "all", "a", false, "Remove all unused images, not just dangling ones")
+	f.BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
+	f.StringArrayVar(&filters, "filter", nil, "Provide filter values (e.g. \"until=<timestamp>\")")
+	return cmd
+}
