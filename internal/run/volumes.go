@@ -3,6 +3,8 @@ package run
 import (
 	"errors"
 	"fmt"
+	mobyevents "github.com/moby/moby/api/types/events"
+	"github.com/wren-containers/wren/internal/events"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,7 +22,12 @@ import (
 // NewVolumes opens cfg's volumes; a volume is in use while any container's
 // record mounts it.
 func NewVolumes(cfg *config.Config) *volume.Store {
-	return volume.NewStore(cfg.VolumesDir(), NewRecords(cfg).VolumeUsers)
+	st := volume.NewStore(cfg.VolumesDir(), NewRecords(cfg).VolumeUsers)
+	log := events.New(cfg.EventsLog())
+	st.Changed = func(action, name string) {
+		log.Emit(mobyevents.VolumeEventType, mobyevents.Action(action), name, map[string]string{"driver": "local"})
+	}
+	return st
 }
 
 // VolumeUsers returns the IDs of the containers whose mounts name a volume.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	mobyevents "github.com/moby/moby/api/types/events"
 	"io"
 	"os"
 	"path/filepath"
@@ -40,6 +41,16 @@ type SaveOptions struct {
 // resolve; a failure later leaves w partly written, so callers write to a
 // temporary file.
 func (s *Store) Save(ctx context.Context, w io.Writer, names []string, opts SaveOptions) error {
+	if err := s.save(ctx, w, names, opts); err != nil {
+		return err
+	}
+	for _, n := range names {
+		s.emit(mobyevents.ActionSave, n, n)
+	}
+	return nil
+}
+
+func (s *Store) save(ctx context.Context, w io.Writer, names []string, opts SaveOptions) error {
 	if len(names) == 0 {
 		return errdefs.Invalid("save: no images given")
 	}
@@ -243,6 +254,12 @@ func (s *Store) Load(ctx context.Context, r io.Reader) (*LoadReport, error) {
 			_, _ = s.store.DeleteImage(id, true)
 		}
 		return nil, loadErr
+	}
+	for _, t := range rep.Tags {
+		s.emit(mobyevents.ActionLoad, t, t)
+	}
+	for _, id := range rep.IDs {
+		s.emit(mobyevents.ActionLoad, id, "")
 	}
 	return rep, nil
 }

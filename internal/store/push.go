@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	mobyevents "github.com/moby/moby/api/types/events"
 	"sort"
 	"strings"
 	"sync"
@@ -74,6 +75,7 @@ func (s *Store) Push(ctx context.Context, name string, opts PushOptions) error {
 		if err := s.pushOne(ctx, images[i], t, opts.RegistryOptions, rep); err != nil {
 			return err
 		}
+		s.emit(mobyevents.ActionPush, familiarString(t), reference.FamiliarName(t))
 	}
 	return nil
 }

@@ -71,6 +71,9 @@ type Store struct {
 	Dir string
 	// Users tells which containers use a volume; nil means none do.
 	Users UsersFunc
+	// Changed, when set, hears of each volume made ("create") or removed
+	// ("destroy"): the event log's way in, without this package knowing it.
+	Changed func(action, name string)
 }
 
 // NewStore opens the volumes under dir (made on first write).
@@ -142,6 +145,14 @@ func (s *Store) Create(o CreateOptions) (*Volume, bool, error) {
 
 // CreateLocked is Create for a caller that holds Lock.
 func (s *Store) CreateLocked(o CreateOptions) (*Volume, bool, error) {
+	v, created, err := s.createLocked(o)
+	if err == nil && created && s.Changed != nil {
+		s.Changed("create", v.Name)
+	}
+	return v, created, err
+}
+
+func (s *Store) createLocked(o CreateOptions) (*Volume, bool, error) {
 	if o.Name == "" {
 		o.Name = NewName()
 		o.Anonymous = true
@@ -255,6 +266,18 @@ func (s *Store) Remove(name string, force bool) error {
 
 // RemoveLocked is Remove for a caller that holds Lock.
 func (s *Store) RemoveLocked(name string, force bool) error {
+	_, err := s.Get(name)
+	existed := err == nil
+	if err := s.removeLocked(name, force); err != nil {
+		return err
+	}
+	if existed && s.Changed != nil {
+		s.Changed("destroy", name)
+	}
+	return nil
+}
+
+func (s *Store) removeLocked(name string, force bool) error {
 	if _, err := s.Get(name); err != nil {
 		if force && errors.Is(err, errdefs.ErrNotFound) {
 			return nil

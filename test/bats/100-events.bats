@@ -109,3 +109,19 @@ destroy"
 	assert_output "tag $name:two
 untag $name:two"
 }
+
+@test "volume events: create and destroy; image events: save and load" {
+	local since vol=ev-vol-$BATS_TEST_NUMBER
+	since=$(date +%s)
+	wren volume create "$vol" >/dev/null
+	wren volume rm "$vol" >/dev/null
+	wren save -o "$BATS_TEST_TMPDIR/ev.tar" "$EV_IMAGE"
+	wren rmi "$EV_IMAGE" >/dev/null
+	wren load -i "$BATS_TEST_TMPDIR/ev.tar" >/dev/null
+	run -0 wren events --since "$since" --until 0s --filter type=volume --format '{{.Action}} {{.Actor.ID}}'
+	assert_output "create $vol
+destroy $vol"
+	run -0 wren events --since "$since" --until 0s --filter type=image --filter event=save --filter event=load --format '{{.Action}} {{.Actor.Attributes.name}}'
+	assert_output "save $EV_IMAGE
+load $EV_IMAGE:latest"
+}
