@@ -60,11 +60,15 @@ teardown() {
 }
 
 @test "--sig-proxy: a signal to wren attach reaches the container" {
-	wren run -d --name "$name" "$ATT_IMAGE" sh -c 'trap "echo got-usr1; exit 9" USR1; while true; do sleep 0.1; done' >/dev/null
+	wren run -d --name "$name" "$ATT_IMAGE" sh -c 'trap "echo got-usr1; exit 9" USR1; while true; do echo tick; sleep 0.1; done' >/dev/null
 	wren attach "$name" >"$BATS_TEST_TMPDIR/out" 2>&1 &
-	local pid=$!
-	sleep 1
+	local pid=$! i
+	# Output arriving means wren attach is attached, its signal handler in place.
+	for i in $(seq 100); do
+		grep -q tick "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
 	kill -USR1 "$pid"
 	run -9 wait "$pid"
-	assert_equal got-usr1 "$(cat "$BATS_TEST_TMPDIR/out")"
+	assert_equal got-usr1 "$(tail -n 1 "$BATS_TEST_TMPDIR/out")"
 }
