@@ -1,14 +1,10 @@
 package container
 
 import (
-	"bufio"
-	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/run"
 )
 
@@ -24,9 +20,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
 			if !force {
-				fmt.Fprint(out, "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ")
-				answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+				if !cli.Confirm(out, os.Stdin, "This will remove all stopped containers.") {
 					return nil
 				}
 			}
@@ -35,17 +29,10 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 				return err
 			}
 			rep, err := run.NewEngine(&g.Config, st).Prune(filters)
-			if rep != nil && len(rep.Deleted) > 0 {
-				fmt.Fprintln(out, "Deleted Containers:")
-				for _, id := range rep.Deleted {
-					fmt.Fprintln(out, id)
-				}
-				fmt.Fprintln(out)
-			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "Total reclaimed space: %s\n", format.Size(int64(rep.SpaceReclaimed)))
+			cli.PrintPruned(out, "Deleted Containers:", rep.Deleted, int64(rep.SpaceReclaimed))
 			return nil
 		},
 	}

@@ -1,14 +1,11 @@
 package volume
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/volume"
 )
 
@@ -32,9 +29,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 				if all {
 					what = "local volumes not used by at least one container"
 				}
-				fmt.Fprintf(out, "WARNING! This will remove all %s.\nAre you sure you want to continue? [y/N] ", what)
-				answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+				if !cli.Confirm(out, os.Stdin, fmt.Sprintf("This will remove all %s.", what)) {
 					return nil
 				}
 			}
@@ -43,17 +38,10 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 				return err
 			}
 			rep, err := vs.Prune(all, f)
-			if rep != nil && len(rep.Deleted) > 0 {
-				fmt.Fprintln(out, "Deleted Volumes:")
-				for _, name := range rep.Deleted {
-					fmt.Fprintln(out, name)
-				}
-				fmt.Fprintln(out)
-			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "Total reclaimed space: %s\n", format.Size(int64(rep.SpaceReclaimed)))
+			cli.PrintPruned(out, "Deleted Volumes:", rep.Deleted, int64(rep.SpaceReclaimed))
 			return nil
 		},
 	}
