@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"golang.org/x/term"
 )
 
 // WriteFileAtomic writes path through a temporary file beside it, so a
@@ -32,4 +33,16 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return nil
+}
+
+// WriteOutput sends an archive where docker's save and export send it: to the
+// file named by -o (atomically), else to stdout, which must not be a terminal.
+func WriteOutput(output string, write func(io.Writer) error) error {
+	if output == "" || output == "-" {
+		if term.IsTerminal(int(os.Stdout.Fd())) {
+			return errdefs.Invalid("cowardly refusing to save to a terminal. Use the -o flag or redirect")
+		}
+		return write(os.Stdout)
+	}
+	return WriteFileAtomic(output, write)
 }

@@ -3,11 +3,9 @@ package container
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/run"
 )
 
@@ -50,18 +48,12 @@ func newExportCommand(g *cli.Globals) *cobra.Command {
 		Short: "Export a container's filesystem as a tar archive",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output == "" && isTerminal(os.Stdout) {
-				return errdefs.Invalid("cowardly refusing to save to a terminal. Use the -o flag or redirect")
-			}
 			st, err := g.Store()
 			if err != nil {
 				return err
 			}
 			e := run.NewEngine(&g.Config, st)
-			if output == "" || output == "-" {
-				return e.Export(args[0], os.Stdout)
-			}
-			return cli.WriteFileAtomic(output, func(w io.Writer) error { return e.Export(args[0], w) })
+			return cli.WriteOutput(output, func(w io.Writer) error { return e.Export(args[0], w) })
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "Write to a file, instead of STDOUT")

@@ -21,17 +21,11 @@ func newSaveCommand(g *cli.Globals) *cobra.Command {
 		Short: "Save one or more images to a tar archive (streamed to STDOUT by default)",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output == "" && isTerminal(os.Stdout) {
-				return errdefs.Invalid("cowardly refusing to save to a terminal. Use the -o flag or redirect")
-			}
 			st, err := g.Store()
 			if err != nil {
 				return err
 			}
-			if output == "" || output == "-" {
-				return st.Save(cmd.Context(), os.Stdout, args, opts)
-			}
-			return cli.WriteFileAtomic(output, func(w io.Writer) error {
+			return cli.WriteOutput(output, func(w io.Writer) error {
 				return st.Save(cmd.Context(), w, args, opts)
 			})
 		},
