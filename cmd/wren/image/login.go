@@ -19,17 +19,15 @@ func newLoginCommand(g *cli.Globals) *cobra.Command {
 	var (
 		opts          store.LoginOptions
 		passwordStdin bool
-		tlsVerify     bool
 	)
+	var reg *registryFlags
 	cmd := &cobra.Command{
 		Use:   "login [OPTIONS] [SERVER]",
 		Short: "Log in to a registry",
 		Long:  "Log in to a registry.\nIf no server is specified, docker.io is used.",
 		Args:  cli.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("tls-verify") {
-				opts.TLSVerify = &tlsVerify
-			}
+			reg.apply(cmd)
 			server := ""
 			if len(args) == 1 {
 				server = args[0]
@@ -59,13 +57,11 @@ func newLoginCommand(g *cli.Globals) *cobra.Command {
 			return nil
 		},
 	}
+	reg = addRegistryFlags(cmd, &opts.RegistryOptions, "Path of the authentication file (default $XDG_RUNTIME_DIR/containers/auth.json)")
 	f := cmd.Flags()
 	f.StringVarP(&opts.Username, "username", "u", "", "Username")
 	f.StringVarP(&opts.Password, "password", "p", "", "Password")
 	f.BoolVar(&passwordStdin, "password-stdin", false, "Take the password from stdin")
-	f.BoolVar(&tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when talking to the registry")
-	f.StringVar(&opts.AuthFile, "authfile", "", "Path of the authentication file (default $XDG_RUNTIME_DIR/containers/auth.json)")
-	f.StringVar(&opts.CertDir, "cert-dir", "", "Directory of certificates (*.crt, *.cert, *.key) for the registry")
 	return cmd
 }
 

@@ -13,18 +13,16 @@ import (
 
 func newPullCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts      store.PullOptions
-		quiet     bool
-		tlsVerify bool
+		opts  store.PullOptions
+		quiet bool
 	)
+	var reg *registryFlags
 	cmd := &cobra.Command{
 		Use:   "pull [OPTIONS] NAME[:TAG|@DIGEST]",
 		Short: "Download an image from a registry",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("tls-verify") {
-				opts.TLSVerify = &tlsVerify
-			}
+			reg.apply(cmd)
 			st, err := g.Store()
 			if err != nil {
 				return err
@@ -50,11 +48,9 @@ func newPullCommand(g *cli.Globals) *cobra.Command {
 			return nil
 		},
 	}
+	reg = addRegistryFlags(cmd, &opts.RegistryOptions, "Path of the authentication file")
 	f := cmd.Flags()
 	f.BoolVarP(&quiet, "quiet", "q", false, "Suppress verbose output")
-	f.BoolVar(&tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when talking to the registry")
-	f.StringVar(&opts.AuthFile, "authfile", "", "Path of the authentication file")
 	f.StringVar(&opts.Platform, "platform", "", "Pull for this platform (os/arch[/variant])")
-	f.StringVar(&opts.CertDir, "cert-dir", "", "Directory of certificates (*.crt, *.cert, *.key) for the registry")
 	return cmd
 }

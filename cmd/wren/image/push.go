@@ -11,18 +11,16 @@ import (
 
 func newPushCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts      store.PushOptions
-		quiet     bool
-		tlsVerify bool
+		opts  store.PushOptions
+		quiet bool
 	)
+	var reg *registryFlags
 	cmd := &cobra.Command{
 		Use:   "push [OPTIONS] NAME[:TAG]",
 		Short: "Upload an image to a registry",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("tls-verify") {
-				opts.TLSVerify = &tlsVerify
-			}
+			reg.apply(cmd)
 			st, err := g.Store()
 			if err != nil {
 				return err
@@ -40,11 +38,9 @@ func newPushCommand(g *cli.Globals) *cobra.Command {
 			return err
 		},
 	}
+	reg = addRegistryFlags(cmd, &opts.RegistryOptions, "Path of the authentication file")
 	f := cmd.Flags()
 	f.BoolVarP(&opts.AllTags, "all-tags", "a", false, "Push all tags of the repository")
 	f.BoolVarP(&quiet, "quiet", "q", false, "Suppress verbose output")
-	f.BoolVar(&tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when talking to the registry")
-	f.StringVar(&opts.AuthFile, "authfile", "", "Path of the authentication file")
-	f.StringVar(&opts.CertDir, "cert-dir", "", "Directory of certificates (*.crt, *.cert, *.key) for the registry")
 	return cmd
 }
