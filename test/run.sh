@@ -163,18 +163,27 @@ storage:
 http:
   addr: 127.0.0.1:0
 YAML
-# Port 0: the kernel picks a free port, read back from the listening socket.
-docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 9>&- &
-registry_pid=$!
-port=
-for _ in $(seq 50); do
-	port=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$registry_pid," 'index($0, p) { sub(/.*:/, "", $4); print $4; exit }')
-	[ -n "$port" ] && break
-	kill -0 "$registry_pid" 2>/dev/null || { cat "$work/registry/log" >&2; die "docker-registry exited"; }
-	sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/registry/log" >&2; die "docker-registry did not listen"; }
-registry=127.0.0.1:$port
+# start_registry DIR: serves DIR/config.yml (on 127.0.0.1 port 0: the kernel
+# picks a free port, read back from the listening socket), logging to DIR/log;
+# sets started_pid and started_port.
+start_registry() {
+	local dir=$1
+	docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 9>&- &
+	started_pid=$!
+	started_port=
+	for _ in $(seq 50); do
+		started_port=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$started_pid," 'index($0, p) { sub(/.*:/, "", $4); print $4; exit }')
+		[ -n "$started_port" ] && return 0
+		kill -0 "$started_pid" 2>/dev/null || { cat "$dir/log" >&2; die "docker-registry ($dir) exited"; }
+		sleep 0.1
+	done
+	kill "$started_pid" 2>/dev/null || true
+	cat "$dir/log" >&2
+	die "docker-registry ($dir) did not listen"
+}
+start_registry "$work/registry"
+registry_pid=$started_pid
+registry=127.0.0.1:$started_port
 echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$work/policy.json"
 skopeo copy --quiet --policy "$work/policy.json" --format v2s2 --dest-tls-verify=false \
 	"oci:$work/oci:latest" "docker://$registry/busybox:latest"
@@ -216,16 +225,9 @@ auth:
     realm: wren-test
     path: $auth/htpasswd
 YAML
-docker-registry serve "$auth/config.yml" >"$auth/log" 2>&1 9>&- &
-auth_registry_pid=$!
-auth_port=
-for _ in $(seq 50); do
-	auth_port=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$auth_registry_pid," 'index($0, p) { sub(/.*:/, "", $4); print $4; exit }')
-	[ -n "$auth_port" ] && break
-	kill -0 "$auth_registry_pid" 2>/dev/null || { cat "$auth/log" >&2; die "docker-registry (auth) exited"; }
-	sleep 0.1
-done
-[ -n "$auth_port" ] || { cat "$auth/log" >&2; die "docker-registry (auth) did not listen"; }
+start_registry "$auth"
+auth_registry_pid=$started_pid
+auth_port=$started_port
 chmod -R a+rX "$auth/certs"
 auth_registry=127.0.0.1:$auth_port
 echo "   $auth_registry (TLS, htpasswd user wren)"
