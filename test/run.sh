@@ -35,7 +35,10 @@ test_timeout=${WREN_TEST_TIMEOUT:-120}
 
 # Two runs at once would share the test users and their pause processes.
 exec 9>/run/wren-test.lock
-flock -n 9 || die "another test/run.sh is running (lock /run/wren-test.lock)"
+if ! flock -n 9; then
+	echo "test/run.sh: another run holds /run/wren-test.lock; waiting up to ${WREN_TEST_LOCK_WAIT:-1800}s" >&2
+	flock -w "${WREN_TEST_LOCK_WAIT:-1800}" 9 || die "another test/run.sh is still running (lock /run/wren-test.lock)"
+fi
 # Nothing started below may hold the lock: a leaked process would block the next run.
 nolock() { "$@" 9>&-; }
 
