@@ -127,6 +127,12 @@ func (c *Config) VolumesDir() string { return filepath.Join(c.Root, "volumes") }
 // ContainersRunDir holds the runtime state of running containers.
 func (c *Config) ContainersRunDir() string { return filepath.Join(c.RunRoot, "containers") }
 
+// NetnsPath is where a container's network namespace is kept (a bind mount made
+// by internal/netns) from before the container starts until its cleanup.
+func (c *Config) NetnsPath(containerID string) string {
+	return filepath.Join(c.RunRoot, "netns", containerID)
+}
+
 func fromEnv(field *string, name string) {
 	if *field == "" {
 		*field = os.Getenv(name)
