@@ -206,6 +206,9 @@ type LoadReport struct {
 	Tags []string
 	// IDs are images loaded without a name ("sha256:…").
 	IDs []string
+	// Replaced maps a loaded tag to the image ID ("sha256:…") it pointed at
+	// before: that image keeps its other names or becomes dangling, as docker's does.
+	Replaced map[string]string
 }
 
 // Load reads an archive made by save (docker's or wren's, plain or
@@ -362,17 +365,13 @@ func (s *Store) loadImage(ctx context.Context, src types.ImageReference, tags []
 	if err != nil {
 		return errdefs.Invalid("load: %v", err)
 	}
-	dest, err := istorage.Transport.NewStoreReference(s.store, nil, id.Encoded())
-	if err != nil {
-		return err
-	}
-	pc, err := policyContext(nil)
-	if err != nil {
-		return err
-	}
-	defer pc.Destroy()
-	if _, err := copy.Image(ctx, pc, dest, src, &copy.Options{}); err != nil {
-		return errdefs.Invalid("load: %v", err)
+	// An image already stored under that ID has the same config and so the
+	// same layers: docker only tags it again, and so does wren (copying it
+	// again would make containers-storage refuse a second top layer).
+	if _, err := s.store.Image(id.Encoded()); err != nil {
+		if err := s.copyToStore(ctx, src, id); err != nil {
+			return err
+		}
 	}
 	if _, err := s.store.Image(id.Encoded()); err != nil {
 		return fmt.Errorf("load: image %s not found after copy: %w", shortID(id.Encoded()), err)
@@ -388,12 +387,35 @@ func (s *Store) loadImage(ctx context.Context, src types.ImageReference, tags []
 	names := make([]string, 0, len(tags))
 	for _, t := range tags {
 		names = append(names, t.String())
+		if prev, err := s.store.Image(t.String()); err == nil && prev.ID != id.Encoded() {
+			if rep.Replaced == nil {
+				rep.Replaced = map[string]string{}
+			}
+			rep.Replaced[familiarString(t)] = "sha256:" + prev.ID
+		}
 	}
 	if err := s.store.AddNames(id.Encoded(), names); err != nil {
 		return fmt.Errorf("load: tag %s: %w", shortID(id.Encoded()), err)
 	}
 	for _, t := range tags {
 		rep.Tags = append(rep.Tags, familiarString(t))
+	}
+	return nil
+}
+
+// copyToStore copies the archived image src into the store as image id.
+func (s *Store) copyToStore(ctx context.Context, src types.ImageReference, id digest.Digest) error {
+	dest, err := istorage.Transport.NewStoreReference(s.store, nil, id.Encoded())
+	if err != nil {
+		return err
+	}
+	pc, err := policyContext(nil)
+	if err != nil {
+		return err
+	}
+	defer pc.Destroy()
+	if _, err := copy.Image(ctx, pc, dest, src, &copy.Options{}); err != nil {
+		return errdefs.Invalid("load: %v", err)
 	}
 	return nil
 }

@@ -113,3 +113,39 @@ func TestLoadBadArchive(t *testing.T) {
 		t.Errorf("%d layers left", len(layers))
 	}
 }
+
+// Loading an image that is already stored only tags it; a tag another image
+// held moves, and Replaced names that image, now dangling.
+func TestLoadOverExistingTag(t *testing.T) {
+	st := openTestStore(t)
+	ctx := context.Background()
+	a, err := st.Import(ctx, bytes.NewReader(rootfsTar(t, false, map[string]string{"bin/a": "a"})), ImportOptions{Reference: "over/a:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := st.Save(ctx, &buf, []string{"over/a:1"}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	archive := buf.Bytes()
+	for i := 0; i < 2; i++ {
+		rep, err := st.Load(ctx, bytes.NewReader(archive))
+		if err != nil || len(rep.Replaced) != 0 || strings.Join(rep.Tags, ",") != "over/a:1" {
+			t.Fatalf("load %d over the same image: %+v %v", i, rep, err)
+		}
+	}
+	b, err := st.Import(ctx, bytes.NewReader(rootfsTar(t, false, map[string]string{"bin/b": "b"})), ImportOptions{Reference: "over/a:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := st.Load(ctx, bytes.NewReader(archive))
+	if err != nil || rep.Replaced["over/a:1"] != "sha256:"+b.ID {
+		t.Fatalf("load over another image's tag: %+v %v", rep, err)
+	}
+	if got, err := st.LookupImage("over/a:1"); err != nil || got.ID != a.ID {
+		t.Errorf("over/a:1 is %v (%v), want %s", got, err, a.ID)
+	}
+	if old, err := st.LookupImage(b.ID); err != nil || len(old.Names) != 0 {
+		t.Errorf("the replaced image: %+v %v, want it kept without names", old, err)
+	}
+}

@@ -28,6 +28,40 @@ teardown() {
 	assert_output "$id [\"$tag:a\",\"$tag:b\"]"
 }
 
+@test "load of an image already stored tags it again; a tag held elsewhere moves" {
+	import_busybox "$tag:a"
+	local id
+	id=$(wren image inspect --format '{{.Id}}' "$tag:a")
+	wren save -o "$BATS_TEST_TMPDIR/img.tar" "$tag:a"
+	# Twice over the image itself: nothing to copy, the same lines.
+	run --separate-stderr -0 wren load -i "$BATS_TEST_TMPDIR/img.tar"
+	assert_output "Loaded image: $tag:a"
+	run --separate-stderr -0 wren load -i "$BATS_TEST_TMPDIR/img.tar"
+	assert_output "Loaded image: $tag:a"
+	# The image stays when only its tag is gone.
+	wren tag "$tag:a" "$tag:b"
+	wren rmi "$tag:a" >/dev/null
+	run --separate-stderr -0 wren load -i "$BATS_TEST_TMPDIR/img.tar"
+	assert_output "Loaded image: $tag:a"
+	run -0 wren image inspect --format '{{.Id}} {{json .RepoTags}}' "$tag:a"
+	assert_output "$id [\"$tag:a\",\"$tag:b\"]"
+	wren rmi "$tag:b" >/dev/null
+	# Over a tag that another image holds: docker's notice, the tag moves and
+	# the other image is left dangling.
+	wren rmi "$tag:a" >/dev/null
+	import_busybox "$tag:a"
+	local other
+	other=$(wren image inspect --format '{{.Id}}' "$tag:a")
+	[ "$other" != "$id" ]
+	run --separate-stderr -0 wren load -i "$BATS_TEST_TMPDIR/img.tar"
+	assert_output "The image $tag:a already exists, renaming the old one with ID $other to empty string"$'\n'"Loaded image: $tag:a"
+	run -0 wren image inspect --format '{{.Id}}' "$tag:a"
+	assert_output "$id"
+	run -0 wren images -q --no-trunc --filter dangling=true
+	assert_match "(^|"$'\n'")$other($|"$'\n'")"
+	wren rmi "$other" >/dev/null
+}
+
 @test "save to stdout and load from stdin, an image by ID keeps no tag" {
 	import_busybox "$tag:a"
 	local id

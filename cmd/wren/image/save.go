@@ -67,6 +67,9 @@ func newLoadCommand(g *cli.Globals) *cobra.Command {
 			}
 			_ = quiet // docker's -q hides the progress; wren's load prints only the result.
 			for _, t := range rep.Tags {
+				if old := rep.Replaced[t]; old != "" {
+					fmt.Fprintf(os.Stdout, "The image %s already exists, renaming the old one with ID %s to empty string\n", t, old)
+				}
 				fmt.Fprintf(os.Stdout, "Loaded image: %s\n", t)
 			}
 			for _, id := range rep.IDs {
