@@ -13,14 +13,19 @@ wren=${WREN:-$repo/bin/wren}
 command -v hyperfine >/dev/null || { echo "bench/run.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 bench_store
 "$wren" run --rm --network none bench-busybox true
+# keep-id's first run makes the image's id-mapped layer; the figures are for the runs after.
+"$wren" run --rm --network none --userns=keep-id bench-busybox true
 
 args=(-n "wren run --rm busybox true" "$wren run --rm --network none bench-busybox true"
+	-n "wren run --rm --userns=keep-id busybox true" "$wren run --rm --network none --userns=keep-id bench-busybox true"
 	-n "unshare -Urmpf --mount-proc true (floor)" "unshare -Urmpf --mount-proc true")
 note=""
 runtime=$(bench_podman_runtime)
 if [ -n "$runtime" ]; then
 	args+=(-n "podman run --rm busybox true ($runtime)"
-		"podman --runtime $runtime run --rm --network none localhost/bench-busybox true")
+		"podman --runtime $runtime run --rm --network none localhost/bench-busybox true"
+		-n "podman run --rm --userns=keep-id busybox true ($runtime)"
+		"podman --runtime $runtime run --rm --network none --userns=keep-id localhost/bench-busybox true")
 	note=" podman $(podman version -f '{{.Client.Version}}' 2>/dev/null) with $runtime."
 fi
 

@@ -100,6 +100,14 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		return nil, err
 	}
 	opts.EnvFiles = nil
+	idMapping, err := storageIDMapping(&opts.Security)
+	if err != nil {
+		return nil, err
+	}
+	var storageOpts *storage.ContainerOptions
+	if idMapping != nil {
+		storageOpts = &storage.ContainerOptions{IDMappingOptions: *idMapping}
+	}
 	id := NewID()
 	name := opts.Name
 	// Names are checked under a wren-wide lock: containers-storage's SetNames (rename)
@@ -113,7 +121,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		if opts.Name == "" {
 			name = RandomName()
 		}
-		_, err = e.Store.Storage().CreateContainer(id, []string{name}, img.ID, "", "", nil)
+		_, err = e.Store.Storage().CreateContainer(id, []string{name}, img.ID, "", "", storageOpts)
 		if err == nil {
 			break
 		}
@@ -205,14 +213,58 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 	if err != nil {
 		return "", nil, err
 	}
-	userSpec := firstNonEmpty(c.Options.User, imgCfg.Config.User)
+	ns, err := e.containerUserNS(c)
+	if err != nil {
+		return "", nil, err
+	}
+	var defaultUser string
+	if m, _ := parseUsernsMode(c.Options.Security.UsernsMode); m.kind == UsernsKeepID && c.Options.User == "" {
+		k, err := keepIDEntries(e.Records.Path(c.ID), rootfs, m)
+		if err != nil {
+			return "", nil, err
+		}
+		defaultUser = k.spec
+		for dest, path := range k.files {
+			files[dest] = path
+		}
+		if k.home != "" && !hasEnv(env, "HOME") {
+			env = append(env, "HOME="+k.home)
+		}
+	}
+	userSpec := firstNonEmpty(c.Options.User, defaultUser, imgCfg.Config.User)
 	u, err := ResolveUser(rootfs, userSpec)
 	if err != nil {
 		return "", nil, err
 	}
-	mounts, err := e.mountSpecs(c, rootfs, u.Uid, u.Gid)
+	owner, group, err := ns.hostIDs(u.Uid, u.Gid)
+	if err != nil {
+		return "", nil, fmt.Errorf("user %s: %w", userSpec, err)
+	}
+	mounts, err := e.mountSpecs(c, rootfs, owner, group)
 	if err != nil {
 		return "", nil, err
+	}
+	if ns != nil && !ns.mapsOwner() {
+		reach := []string{rootfs}
+		rootUID, rootGID, err := ns.hostIDs(0, 0)
+		if err != nil {
+			return "", nil, fmt.Errorf("--userns: root of the container: %w", err)
+		}
+		for _, f := range files {
+			// The container's root owns its /etc files, as in Docker.
+			if err := os.Chown(f, rootUID, rootGID); err != nil {
+				return "", nil, err
+			}
+			reach = append(reach, f)
+		}
+		for _, m := range mounts {
+			if m.Type == "bind" {
+				reach = append(reach, m.Source)
+			}
+		}
+		if err := makeTraversable(reach); err != nil {
+			return "", nil, err
+		}
 	}
 	var initPath string
 	if c.Options.Init {
@@ -229,7 +281,26 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 		Files:       files,
 		Mounts:      mounts,
 		Rootless:    config.Rootless(),
+		UserNS:      ns,
+		DefaultUser: defaultUser,
 	}, nil
+}
+
+// containerUserNS is the user namespace of a container's own, as containers-storage
+// recorded its maps at create, or nil for one that runs in wren's.
+func (e *Engine) containerUserNS(c *Container) (*UserNS, error) {
+	sec := &c.Options.Security
+	if (sec.UsernsMode == "" || sec.UsernsMode == UsernsHost) && len(sec.UIDMaps) == 0 && len(sec.GIDMaps) == 0 {
+		return nil, nil
+	}
+	sc, err := e.Store.Storage().Container(c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", c.ID[:12], err)
+	}
+	if len(sc.UIDMap) == 0 && len(sc.GIDMap) == 0 {
+		return nil, nil
+	}
+	return &UserNS{UIDMap: sc.UIDMap, GIDMap: sc.GIDMap}, nil
 }
 
 func (e *Engine) imageConfigByID(ctx context.Context, id string) (*v1.Image, error) {

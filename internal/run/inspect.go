@@ -120,6 +120,7 @@ func InspectResponse(c *Container, in InspectInput) *mobycontainer.InspectRespon
 			Binds:         o.Volumes,
 			VolumesFrom:   o.VolumesFrom,
 			Resources:     inspectResources(&o.Resources),
+			UsernsMode:    mobycontainer.UsernsMode(o.Security.UsernsMode),
 		},
 		Config: &mobycontainer.Config{
 			Hostname:     o.Hostname,

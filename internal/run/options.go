@@ -73,11 +73,15 @@ type Security struct {
 	ReadOnlyTmpfs *bool    `json:"readOnlyTmpfs,omitempty"`
 	GroupAdd      []string `json:"groupAdd,omitempty"`
 	UsernsMode    string   `json:"usernsMode,omitempty"`
-	Sysctls       []string `json:"sysctls,omitempty"`
-	Devices       []string `json:"devices,omitempty"`
-	Ulimits       []string `json:"ulimits,omitempty"`
-	OomScoreAdj   *int     `json:"oomScoreAdj,omitempty"`
-	ShmSize       string   `json:"shmSize,omitempty"`
+	// UIDMaps and GIDMaps are --uidmap/--gidmap: container_id:host_id:amount,
+	// host ids being those of wren's user namespace.
+	UIDMaps     []string `json:"uidMaps,omitempty"`
+	GIDMaps     []string `json:"gidMaps,omitempty"`
+	Sysctls     []string `json:"sysctls,omitempty"`
+	Devices     []string `json:"devices,omitempty"`
+	Ulimits     []string `json:"ulimits,omitempty"`
+	OomScoreAdj *int     `json:"oomScoreAdj,omitempty"`
+	ShmSize     string   `json:"shmSize,omitempty"`
 }
 
 // HealthOptions are the --health-* flags; zero fields keep the image's values.

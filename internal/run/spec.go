@@ -51,6 +51,10 @@ type SpecInput struct {
 	// Mounts are the user's: binds, volumes, tmpfs (see Engine.mountSpecs). They
 	// replace a default mount or /etc file at the same destination.
 	Mounts []specs.Mount
+	// UserNS, when set, gives the container a user namespace of its own.
+	UserNS *UserNS
+	// DefaultUser replaces the image's USER when -u is not given (keep-id's uid:gid).
+	DefaultUser string
 }
 
 // initInContainer is where --init's binary appears: /dev is a tmpfs of the
@@ -110,10 +114,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 		}
 		args = append([]string{initInContainer, "--"}, args...)
 	}
-	userSpec := opts.User
-	if userSpec == "" {
-		userSpec = in.ImageConfig.User
-	}
+	userSpec := firstNonEmpty(opts.User, in.DefaultUser, in.ImageConfig.User)
 	u, err := ResolveUser(in.Rootfs, userSpec)
 	if err != nil {
 		return nil, err
@@ -170,6 +171,10 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 	}
 	if opts.Network != "host" {
 		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
+	}
+	if in.UserNS != nil {
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+		s.Linux.UIDMappings, s.Linux.GIDMappings = in.UserNS.specMaps()
 	}
 	for _, dest := range sortedKeys(in.Files) {
 		if mountedAt(in.Mounts, dest) {

@@ -59,12 +59,8 @@ func CheckSecurity(o *Security, network string) error {
 			return err
 		}
 	}
-	switch o.UsernsMode {
-	case "", "host":
-	case "keep-id", "auto":
-		return errdefs.Invalid("--userns=%s is not supported yet: containers run in wren's user namespace (--userns=host)", o.UsernsMode)
-	default:
-		return errdefs.Invalid("invalid --userns %q: use host, keep-id or auto", o.UsernsMode)
+	if err := checkUserns(o); err != nil {
+		return err
 	}
 	if _, err := sysctls(o.Sysctls, network); err != nil {
 		return err

@@ -131,6 +131,17 @@ kill_pause() {
 	assert_output single-id-runs
 }
 
+@test "keep-id and auto without a subuid range: exit 125, one line naming it" {
+	single_id || skip "this user has a subuid range; test/run.sh runs this file as one without"
+	import_busybox "$img"
+	local mode
+	for mode in keep-id auto; do
+		run --separate-stderr -125 wren run --rm --userns=$mode "$img" true
+		assert_one_error
+		assert_match 'subuid' "$stderr"
+	done
+}
+
 @test "no newuidmap on PATH: exit 125, one line naming it" {
 	single_id && skip "a single-id user needs no newuidmap"
 	kill_pause
