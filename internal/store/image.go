@@ -25,6 +25,9 @@ type Image struct {
 	Size int64
 	// TopLayer is the containers-storage layer a container's layer goes on.
 	TopLayer string
+	// Pulled is the fully qualified name a pull fetched it by (the repository
+	// alone after a pull of all tags); empty for an image that was not pulled.
+	Pulled string
 	// local is set for images made here, which have no repository digest.
 	local bool
 }
@@ -50,8 +53,17 @@ func (s *Store) newImage(img *storage.Image) *Image {
 		TopLayer: img.TopLayer,
 	}
 	if local, _ := img.Flags[localFlag].(bool); local {
-		out.local = true
-		out.Digest = ""
+		// Its own manifest (img.Digest) is wren's; any other came from a
+		// registry that served the same image, and is a repository digest.
+		out.local, out.Digest, out.Digests = true, "", nil
+		for _, d := range img.Digests {
+			if d != img.Digest {
+				out.Digests = append(out.Digests, d)
+			}
+		}
+		if len(out.Digests) > 0 {
+			out.local, out.Digest = false, out.Digests[0]
+		}
 	}
 	if created := s.configCreated(img); !created.IsZero() {
 		out.Created = created

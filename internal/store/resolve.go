@@ -39,6 +39,12 @@ func (s *Store) lookup(nameOrID string) (*storage.Image, error) {
 		if err == nil || !errors.Is(err, errdefs.ErrNotFound) {
 			return img, err
 		}
+		// A short name may have been pulled through registries.conf.
+		for _, cand := range localCandidates(nameOrID) {
+			if img, err := s.lookupName(cand); err == nil {
+				return img, nil
+			}
+		}
 	}
 	if isHex(id) {
 		return s.lookupPrefix(nameOrID, id)

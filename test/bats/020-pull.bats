@@ -186,3 +186,89 @@ teardown() {
 	assert_output "$ref"
 	run -0 wren image rm "$ref"
 }
+
+@test "pull -a pulls every tag; a tag or digest with -a is refused" {
+	wren pull -q "$ref" >/dev/null
+	wren tag "$ref" "$reg/$tag:one"
+	wren tag "$ref" "$reg/$tag:two"
+	wren push -q "$reg/$tag:one" >/dev/null
+	wren push -q "$reg/$tag:two" >/dev/null
+	wren rmi "$reg/$tag:one" "$reg/$tag:two" >/dev/null
+	run --separate-stderr -0 wren pull --all-tags "$reg/$tag"
+	assert_match $'(^|\n)one: Pulling from '"$tag"$'\n'
+	assert_match $'(^|\n)two: Pulling from '"$tag"$'\n'
+	assert_match $'(^|\n)Status: Downloaded newer image for '"$reg/$tag"$'\n'
+	assert_equal "$reg/$tag" "${lines[-1]}"
+	run -0 wren images --format '{{.Tag}}' "$reg/$tag"
+	assert_output $'one\ntwo'
+	run --separate-stderr -0 wren pull -a -q "$reg/$tag"
+	assert_output "$reg/$tag"
+	run --separate-stderr -125 wren pull -a "$reg/$tag:one"
+	assert_one_error
+	assert_equal "Error: tag can't be used with --all-tags/-a" "$stderr"
+	run --separate-stderr -125 wren pull -a "$reg/$tag@$WREN_TEST_BUSYBOX_DIGEST"
+	assert_equal "Error: tag can't be used with --all-tags/-a" "$stderr"
+	wren rmi "$reg/$tag:one" "$reg/$tag:two" >/dev/null
+}
+
+# push_multiarch REPO: pushes REPO:latest as an OCI index of two images, the
+# busybox one for linux/amd64 and a copy of it whose config says linux/arm64/v8;
+# prints the two image IDs, amd64 first.
+push_multiarch() {
+	local repo=$1 d=$BATS_TEST_TMPDIR/multi
+	local man cfg armcfg armman index
+	mkdir -p "$d/layout"
+	wren save --format oci-archive -o "$d/oci.tar" "$ref"
+	tar -xf "$d/oci.tar" -C "$d/layout"
+	blob() { echo "$d/layout/blobs/sha256/${1#sha256:}"; }
+	# put FILE: stores FILE as a blob, prints "DIGEST SIZE".
+	put() {
+		local sum
+		sum=$(sha256sum "$1" | cut -d' ' -f1)
+		cp "$1" "$d/layout/blobs/sha256/$sum"
+		echo "sha256:$sum $(stat -c %s "$1")"
+	}
+	man=$(jq -r '.manifests[0].digest' "$d/layout/index.json")
+	cfg=$(jq -r .config.digest "$(blob "$man")")
+	jq -c '.architecture = "arm64" | .variant = "v8"' "$(blob "$cfg")" >"$d/armcfg.json"
+	read -r armcfg armcfgsize < <(put "$d/armcfg.json")
+	jq -c --arg d "$armcfg" --argjson s "$armcfgsize" '.config.digest = $d | .config.size = $s' "$(blob "$man")" >"$d/armman.json"
+	read -r armman armmansize < <(put "$d/armman.json")
+	jq -nc --arg a "$man" --argjson asize "$(stat -c %s "$(blob "$man")")" --arg b "$armman" --argjson bsize "$armmansize" '{
+		schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json",
+		manifests: [
+			{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $a, size: $asize, platform: {os: "linux", architecture: "amd64"}},
+			{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $b, size: $bsize, platform: {os: "linux", architecture: "arm64", variant: "v8"}}
+		]}' >"$d/index.json"
+	read -r index indexsize < <(put "$d/index.json")
+	jq -nc --arg i "$index" --argjson s "$indexsize" '{schemaVersion: 2, manifests: [
+		{mediaType: "application/vnd.oci.image.index.v1+json", digest: $i, size: $s, annotations: {"org.opencontainers.image.ref.name": "multi"}}]}' \
+		>"$d/layout/index.json"
+	echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$d/policy.json"
+	skopeo copy --quiet --policy "$d/policy.json" --multi-arch all --dest-tls-verify=false \
+		"oci:$d/layout:multi" "docker://$repo:latest" >&2
+	echo "$cfg $armcfg"
+}
+
+@test "--platform picks that platform's image from an index; one it lacks is an error" {
+	wren pull -q "$ref" >/dev/null
+	local amd arm
+	read -r amd arm < <(push_multiarch "$reg/$tag")
+	[ -n "$arm" ]
+	run --separate-stderr -0 wren pull --platform linux/arm64 "$reg/$tag"
+	assert_equal "$reg/$tag:latest" "${lines[-1]}"
+	run -0 wren image inspect --format '{{.Id}} {{.Os}}/{{.Architecture}}' "$reg/$tag"
+	assert_output "$arm linux/arm64"
+	# This machine's platform by default (and by name): the amd64 image.
+	run --separate-stderr -0 wren pull "$reg/$tag"
+	run -0 wren image inspect --format '{{.Id}} {{.Os}}/{{.Architecture}}' "$reg/$tag"
+	assert_output "$amd linux/amd64"
+	run --separate-stderr -125 wren pull -q --platform linux/s390x "$reg/$tag"
+	assert_one_error
+	assert_equal "Error: no matching manifest for linux/s390x in the manifest list entries" "$stderr"
+	# A single-platform image that is not for the platform asked for.
+	run --separate-stderr -125 wren pull -q --platform linux/arm64 "$ref"
+	assert_one_error
+	assert_match 'does not match the specified platform: wanted linux/arm64, actual: linux/amd64' "$stderr"
+	rm_images "$arm" "$amd"
+}

@@ -8,7 +8,6 @@ import (
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/store"
-	"go.podman.io/image/v5/docker/reference"
 )
 
 func newPullCommand(g *cli.Globals) *cobra.Command {
@@ -31,6 +30,7 @@ func newPullCommand(g *cli.Globals) *cobra.Command {
 			if !quiet {
 				progress = format.NewPullProgress(os.Stdout, isTerminal(os.Stdout))
 				opts.Reporter = progress
+				opts.Notices = os.Stderr
 			}
 			img, err := st.Pull(cmd.Context(), args[0], opts)
 			if progress != nil {
@@ -39,17 +39,13 @@ func newPullCommand(g *cli.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_ = img
-			named, err := store.ParseReference(args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(os.Stdout, reference.TagNameOnly(named).String())
+			fmt.Fprintln(os.Stdout, img.Pulled)
 			return nil
 		},
 	}
 	reg = addRegistryFlags(cmd, &opts.RegistryOptions, "Path of the authentication file")
 	f := cmd.Flags()
+	f.BoolVarP(&opts.AllTags, "all-tags", "a", false, "Download all tagged images in the repository")
 	f.BoolVarP(&quiet, "quiet", "q", false, "Suppress verbose output")
 	f.StringVar(&opts.Platform, "platform", "", "Pull for this platform (os/arch[/variant])")
 	return cmd

@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# Short names through registries.conf: unqualified-search-registries, [aliases],
+# short-name-mode; docker.io/library when registries.conf says nothing (issue 3,
+# SPEC S3). Each test writes its own registries.conf and points
+# CONTAINERS_REGISTRIES_CONF at it, so the user's and the system's files play no part.
+
+load helpers
+
+setup() {
+	reg=${WREN_TEST_REGISTRY:?}
+	short=shortname-$BATS_TEST_NUMBER
+	conf=$BATS_TEST_TMPDIR/registries.conf
+	: >"$conf"
+	export CONTAINERS_REGISTRIES_CONF=$conf
+	# A repository only this test knows, so no other image answers to the short name.
+	wren pull -q "$reg/busybox:latest" >/dev/null
+	wren tag "$reg/busybox:latest" "$reg/$short:latest"
+	wren push -q "$reg/$short:latest" >/dev/null
+	wren rmi "$reg/$short:latest" "$reg/busybox:latest" >/dev/null
+}
+
+teardown() {
+	rm_images "$reg/$short:latest" "$reg/busybox:latest"
+}
+
+@test "a short name resolves through unqualified-search-registries" {
+	printf 'unqualified-search-registries = ["%s"]\n' "$reg" >"$conf"
+	run --separate-stderr -0 wren pull "$short"
+	# podman's note, on stderr so that stdout stays docker's.
+	assert_equal "Resolving \"$short\" using unqualified-search registries ($conf)" "$stderr"
+	assert_match $'(^|\n)Status: Downloaded newer image for '"$reg/$short:latest"$'\n'
+	assert_equal "$reg/$short:latest" "${lines[-1]}"
+	# The short name finds the stored image again, as podman's does.
+	run -0 wren image inspect --format '{{.Id}}' "$short"
+	assert_output "$WREN_TEST_BUSYBOX_ID"
+	run -0 wren run --rm "$short" echo resolved
+	assert_output resolved
+}
+
+@test "an alias in registries.conf wins, keeping the tag" {
+	cat >"$conf" <<-CONF
+		unqualified-search-registries = ["127.0.0.1:1"]
+		[aliases]
+		"$short-alias" = "$reg/$short"
+	CONF
+	run --separate-stderr -0 wren pull "$short-alias:latest"
+	assert_equal "Resolved \"$short-alias\" as an alias ($conf)" "$stderr"
+	assert_equal "$reg/$short:latest" "${lines[-1]}"
+}
+
+@test "enforcing mode with several search registries and no terminal: one error naming them, nothing stored" {
+	cat >"$conf" <<-CONF
+		unqualified-search-registries = ["$reg", "127.0.0.1:1"]
+		short-name-mode = "enforcing"
+	CONF
+	run --separate-stderr -125 wren pull -q "$short" </dev/null
+	assert_one_error
+	assert_match "$reg/$short:latest, 127\.0\.0\.1:1/$short:latest" "$stderr"
+	assert_match 'fully qualified' "$stderr"
+	run -0 wren images -q "$reg/$short"
+	assert_output ""
+}
+
+@test "permissive mode tries the search registries in order" {
+	cat >"$conf" <<-CONF
+		unqualified-search-registries = ["127.0.0.1:1", "$reg"]
+		short-name-mode = "permissive"
+	CONF
+	run --separate-stderr -0 wren pull -q "$short"
+	assert_output "$reg/$short:latest"
+	# When none has it: one line with each registry's answer.
+	run --separate-stderr -125 wren pull -q "$short-missing"
+	assert_one_error
+	assert_match "127\.0\.0\.1:1/$short-missing" "$stderr"
+	assert_match "$reg/$short-missing" "$stderr"
+}
+
+@test "with nothing in registries.conf a short name means docker.io/library, as in docker" {
+	: >"$conf"
+	# No network to Docker Hub here: the error names where docker would look.
+	run --separate-stderr -125 wren pull -q "$short"
+	assert_one_error
+	assert_match "docker\.io/library/$short" "$stderr"
+	run -0 wren images -q "$reg/$short"
+	assert_output ""
+}
