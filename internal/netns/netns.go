@@ -57,11 +57,10 @@ func New(path string) (err error) {
 			return
 		}
 		err = bindAndSetup(threadNetns(), path)
-		if serr := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); serr == nil {
-			restored = true
-		} else if err == nil {
-			err = fmt.Errorf("netns: restore thread: %w", serr)
-		}
+		// Inside a user namespace the host's network namespace (owned by
+		// the initial one) cannot be entered again: the thread then ends
+		// with its goroutine instead of going back to the pool.
+		restored = unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil
 		errc <- err
 	}()
 	return <-errc
@@ -94,8 +93,9 @@ func Remove(path string) error {
 }
 
 // Do runs fn on a locked OS thread switched into the namespace at path. The
-// thread is switched back afterwards, or discarded if that fails, so no other
-// goroutine ever runs in the namespace.
+// thread is switched back afterwards, or discarded where that is not allowed
+// (in a user namespace, the host's namespace cannot be re-entered), so no
+// other goroutine ever runs in the namespace.
 func Do(path string, fn func() error) error {
 	target, err := os.Open(path)
 	if err != nil {
@@ -124,9 +124,7 @@ func Do(path string, fn func() error) error {
 			return
 		}
 		ferr := fn()
-		if serr := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); serr == nil {
-			restored = true
-		}
+		restored = unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil
 		errc <- ferr
 	}()
 	return <-errc
