@@ -5,6 +5,7 @@ import (
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/cmd/wren/container"
 	"github.com/wren-containers/wren/cmd/wren/image"
+	"github.com/wren-containers/wren/cmd/wren/network"
 	"github.com/wren-containers/wren/cmd/wren/system"
 	"github.com/wren-containers/wren/cmd/wren/volume"
 )
@@ -19,4 +20,5 @@ func addCommands(root *cobra.Command, g *cli.Globals) {
 	root.AddCommand(container.NewHealthcheckCommand(g))
 	root.AddCommand(system.TopLevel(g)...)
 	root.AddCommand(volume.NewCommand(g))
+	root.AddCommand(network.NewCommand(g))
 }

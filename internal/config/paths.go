@@ -149,3 +149,10 @@ func xdgDir(env, fallback string) string {
 	}
 	return filepath.Join(home, fallback)
 }
+
+// NetworksDir holds one record per user-defined network.
+func (c *Config) NetworksDir() string { return filepath.Join(c.Root, "networks") }
+
+// NetworksRunDir holds the rootless network namespace, its helpers and the
+// containers' endpoints on user-defined networks.
+func (c *Config) NetworksRunDir() string { return filepath.Join(c.RunRoot, "networks") }

@@ -18,7 +18,12 @@ type Options struct {
 	User       string
 	Hostname   string
 	// Network is none, host, or empty for the default network.
-	Network     string
+	Network string
+	// NetworkAliases (--network-alias) and IP (--ip) apply on a user-defined Network.
+	NetworkAliases []string `json:",omitempty"`
+	IP             string   `json:",omitempty"`
+	// Connected are the user-defined networks added by network connect.
+	Connected   []NetworkAttachment `json:",omitempty"`
 	AddHosts    []string
 	Labels      map[string]string
 	TTY         bool
@@ -57,6 +62,14 @@ type Options struct {
 
 	Security  Security
 	Resources Resources
+}
+
+// NetworkAttachment is one more network a container joins, with its aliases and
+// requested address.
+type NetworkAttachment struct {
+	Network string   `json:"network"`
+	Aliases []string `json:"aliases,omitempty"`
+	IP      string   `json:"ip,omitempty"`
 }
 
 // Security is docker run's security flags; see CheckSecurity and spec_security.go.

@@ -1,0 +1,38 @@
+package network
+
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/format"
+)
+
+func newInspectCommand(g *cli.Globals) *cobra.Command {
+	var formatFlag string
+	cmd := &cobra.Command{
+		Use:   "inspect [OPTIONS] NETWORK [NETWORK...]",
+		Short: "Display detailed information on one or more networks",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m := networks(g)
+			var objs []any
+			var errs []error
+			for _, ref := range args {
+				d, err := m.Inspect(ref)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				objs = append(objs, d)
+			}
+			if err := format.Inspect(os.Stdout, formatFlag, objs); err != nil {
+				return err
+			}
+			return errors.Join(errs...)
+		},
+	}
+	cmd.Flags().StringVarP(&formatFlag, "format", "f", "", "Format output using a custom template or 'json'")
+	return cmd
+}

@@ -1,0 +1,26 @@
+// Package network wires `wren network create|ls|inspect|rm|prune|connect|disconnect`
+// to internal/network.
+package network
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/network"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+// NewCommand returns `wren network` with its verbs.
+func NewCommand(g *cli.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "network",
+		Short: "Manage networks",
+		Args:  cli.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newCreateCommand(g), newLsCommand(g), newInspectCommand(g), newRmCommand(g), newPruneCommand(g))
+	return cmd
+}
+
+// networks opens the user's networks. Records and endpoints are the user's own
+// files, so no user namespace is needed to read or change them.
+func networks(g *cli.Globals) *network.Manager { return run.NewNetworks(&g.Config) }

@@ -1,0 +1,143 @@
+package network
+
+import (
+	"strings"
+	"time"
+
+	"github.com/wren-containers/wren/internal/errdefs"
+)
+
+// Filters are network ls's and prune's --filter values.
+type Filters struct {
+	Names, IDs, Labels, Drivers, Scopes, Types []string
+	// NotLabels are label!= filters: networks with such a label are left out.
+	NotLabels []string
+	// Dangling, when set, keeps networks no container uses (true) or used ones (false).
+	Dangling *bool
+	// Until keeps networks created before it (prune).
+	Until time.Time
+}
+
+// ParseFilters reads key=value filters; allowed names the keys the command takes.
+func ParseFilters(args []string, allowed ...string) (Filters, error) {
+	var f Filters
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for _, arg := range args {
+		k, v, found := strings.Cut(arg, "=")
+		if !found {
+			return f, errdefs.Invalid("bad format of filter (expected name=value)")
+		}
+		if !ok[k] {
+			return f, errdefs.Invalid("invalid filter '%s'", k)
+		}
+		switch k {
+		case "name":
+			f.Names = append(f.Names, v)
+		case "id":
+			f.IDs = append(f.IDs, v)
+		case "label":
+			f.Labels = append(f.Labels, v)
+		case "label!":
+			f.NotLabels = append(f.NotLabels, v)
+		case "driver":
+			f.Drivers = append(f.Drivers, v)
+		case "scope":
+			f.Scopes = append(f.Scopes, v)
+		case "type":
+			if v != "custom" && v != "builtin" {
+				return f, errdefs.Invalid("invalid filter: 'type'='%s'", v)
+			}
+			f.Types = append(f.Types, v)
+		case "dangling":
+			var d bool
+			switch strings.ToLower(v) {
+			case "true", "1":
+				d = true
+			case "false", "0":
+			default:
+				return f, errdefs.Invalid("invalid filter 'dangling=%s'", v)
+			}
+			f.Dangling = &d
+		case "until":
+			t, err := parseUntil(v)
+			if err != nil {
+				return f, err
+			}
+			f.Until = t
+		}
+	}
+	return f, nil
+}
+
+// parseUntil reads a duration ago (10m) or a timestamp, as Docker's until takes.
+func parseUntil(v string) (time.Time, error) {
+	if d, err := time.ParseDuration(v); err == nil {
+		return time.Now().Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errdefs.Invalid("invalid filter 'until=%s': not a duration or a timestamp", v)
+}
+
+// Match reports whether a network passes the filters; used says whether a
+// container uses it.
+func (f Filters) Match(n *Network, used bool) bool {
+	if f.Dangling != nil && *f.Dangling == used {
+		return false
+	}
+	if len(f.Names) > 0 && !anyOf(f.Names, func(s string) bool { return strings.Contains(n.Name, s) }) {
+		return false
+	}
+	if len(f.IDs) > 0 && !anyOf(f.IDs, func(s string) bool { return strings.HasPrefix(n.ID, s) }) {
+		return false
+	}
+	if len(f.Drivers) > 0 && !anyOf(f.Drivers, func(s string) bool { return s == n.Driver }) {
+		return false
+	}
+	if len(f.Scopes) > 0 && !anyOf(f.Scopes, func(s string) bool { return s == "local" }) {
+		return false
+	}
+	typ := "custom"
+	if n.Predefined {
+		typ = "builtin"
+	}
+	if len(f.Types) > 0 && !anyOf(f.Types, func(s string) bool { return s == typ }) {
+		return false
+	}
+	if !f.Until.IsZero() && !n.Created.Before(f.Until) {
+		return false
+	}
+	for _, l := range f.Labels {
+		if !hasLabel(n, l) {
+			return false
+		}
+	}
+	for _, l := range f.NotLabels {
+		if hasLabel(n, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLabel: the network has label "key" or "key=value".
+func hasLabel(n *Network, l string) bool {
+	k, want, hasValue := strings.Cut(l, "=")
+	got, ok := n.Labels[k]
+	return ok && (!hasValue || got == want)
+}
+
+func anyOf(vals []string, pred func(string) bool) bool {
+	for _, v := range vals {
+		if pred(v) {
+			return true
+		}
+	}
+	return false
+}
