@@ -38,6 +38,8 @@ type Container struct {
 	Args    []string `json:"args"`
 	Options Options  `json:"options"`
 	State   State    `json:"state"`
+	// Labels are its SELinux labels, empty where SELinux is not enabled.
+	Labels Labels `json:"labels,omitempty"`
 	// Warnings are what Create tells its caller of options the host ignores
 	// (docker's create response has them); they are not recorded.
 	Warnings []string `json:"-"`

@@ -100,6 +100,14 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		return nil, err
 	}
 	opts.EnvFiles = nil
+	so, err := parseSecurityOpts(opts.Security.SecurityOpt)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := hostSELinux.containerLabels(so.labels, opts.Security.Privileged, e.labelsInUse)
+	if err != nil {
+		return nil, err
+	}
 	idMapping, err := storageIDMapping(&opts.Security)
 	if err != nil {
 		return nil, err
@@ -177,6 +185,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		Args:    args[1:],
 		Options: opts,
 		State:   State{Status: StateCreated},
+		Labels:  labels,
 	}
 	c.Warnings = ResourceWarnings(&opts.Resources)
 	if err := e.Records.Save(c); err != nil {
@@ -188,7 +197,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 
 // prepare mounts the container's root and builds its spec.
 func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecInput, retErr error) {
-	rootfs, err := e.Store.Storage().Mount(c.ID, "")
+	rootfs, err := e.Store.Storage().Mount(c.ID, c.Labels.Mount)
 	if err != nil {
 		return "", nil, fmt.Errorf("mount container %s: %w", c.ID[:12], err)
 	}
@@ -283,7 +292,18 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 		Rootless:    config.Rootless(),
 		UserNS:      ns,
 		DefaultUser: defaultUser,
+		Labels:      c.Labels,
 	}, nil
+}
+
+// labelsInUse are the SELinux labels of every container, whose levels a new one must not take.
+func (e *Engine) labelsInUse() []Labels {
+	all, _ := e.Records.List()
+	out := make([]Labels, 0, len(all))
+	for _, c := range all {
+		out = append(out, c.Labels)
+	}
+	return out
 }
 
 // containerUserNS is the user namespace of a container's own, as containers-storage

@@ -33,6 +33,9 @@ type Mount struct {
 	NoCopy bool `json:"noCopy,omitempty"`
 	// Chown (-v …:U) gives the source to the container's user at start.
 	Chown bool `json:"chown,omitempty"`
+	// Relabel (-v …:z or :Z) gives the source the container's SELinux label at
+	// start, shared (z) or private (Z); see relabelMount.
+	Relabel string `json:"relabel,omitempty"`
 	// Anonymous volumes go with rm -v and --rm.
 	Anonymous bool `json:"anonymous,omitempty"`
 	// VolumeOptions and VolumeLabels make a volume that does not exist yet.
@@ -127,8 +130,8 @@ func ParseVolumeFlag(spec string) (Mount, error) {
 					m.ReadOnly = true
 				case o == "rw":
 					m.ReadOnly = false
-				case o == "z" || o == "Z":
-					// SELinux relabelling; without SELinux there is nothing to do.
+				case (o == RelabelShared || o == RelabelPrivate) && m.Relabel == "":
+					m.Relabel = o
 				case o == "U":
 					m.Chown = true
 				case o == "nocopy" && m.Type == MountVolume:
@@ -221,6 +224,16 @@ func ParseMountFlag(spec string) (Mount, error) {
 			tmpfsSize = val
 		case "tmpfs-mode":
 			tmpfsMode = val
+		case "relabel":
+			// podman's spelling of z and Z.
+			switch val {
+			case "shared":
+				m.Relabel = RelabelShared
+			case "private":
+				m.Relabel = RelabelPrivate
+			default:
+				return Mount{}, errdefs.Invalid("invalid relabel %q: use shared or private", val)
+			}
 		case "consistency":
 			// Docker for Mac's hint; meaningless here, as on Linux Docker.
 		default:

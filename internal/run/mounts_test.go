@@ -20,8 +20,8 @@ func TestParseVolumeFlag(t *testing.T) {
 		{"/data", Mount{Type: MountVolume, Destination: "/data", Anonymous: true}},
 		{"vol:/data", Mount{Type: MountVolume, Source: "vol", Destination: "/data"}},
 		{"vol:/data:ro,nocopy", Mount{Type: MountVolume, Source: "vol", Destination: "/data", ReadOnly: true, NoCopy: true, Mode: "ro,nocopy"}},
-		{"/src/../host:/x/:rw,Z,rshared", Mount{Type: MountBind, Source: "/host", Destination: "/x", Mode: "rw,Z,rshared", Propagation: "rshared"}},
-		{"/h:/x:U,z", Mount{Type: MountBind, Source: "/h", Destination: "/x", Chown: true, Mode: "U,z"}},
+		{"/src/../host:/x/:rw,Z,rshared", Mount{Type: MountBind, Source: "/host", Destination: "/x", Mode: "rw,Z,rshared", Propagation: "rshared", Relabel: RelabelPrivate}},
+		{"/h:/x:U,z", Mount{Type: MountBind, Source: "/h", Destination: "/x", Chown: true, Mode: "U,z", Relabel: RelabelShared}},
 	}
 	for _, c := range cases {
 		got, err := ParseVolumeFlag(c.in)

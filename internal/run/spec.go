@@ -55,6 +55,8 @@ type SpecInput struct {
 	UserNS *UserNS
 	// DefaultUser replaces the image's USER when -u is not given (keep-id's uid:gid).
 	DefaultUser string
+	// Labels are the container's SELinux labels (empty without SELinux).
+	Labels Labels
 }
 
 // initInContainer is where --init's binary appears: /dev is a tmpfs of the
@@ -172,6 +174,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 	if opts.Network != "host" {
 		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
 	}
+	s.Process.SelinuxLabel, s.Linux.MountLabel = in.Labels.Process, in.Labels.Mount
 	if in.UserNS != nil {
 		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 		s.Linux.UIDMappings, s.Linux.GIDMappings = in.UserNS.specMaps()

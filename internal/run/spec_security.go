@@ -22,17 +22,13 @@ type securityOpts struct {
 	seccomp         string // "", "unconfined" or a file
 	noNewPrivileges bool
 	apparmor        string
-	labelDisable    bool
+	// labels are the label= values: disable, nested, user:…, role:…, type:…,
+	// level:…, filetype:… (see containerLabels).
+	labels []string
 }
 
 // apparmorProfiles is where the kernel lists loaded AppArmor profiles; a variable for tests.
 var apparmorProfiles = "/sys/kernel/security/apparmor/profiles"
-
-// selinuxEnabled reports whether SELinux is on; a variable for tests.
-var selinuxEnabled = func() bool {
-	_, err := os.Stat("/sys/fs/selinux/enforce")
-	return err == nil
-}
 
 // CheckSecurity refuses security flags that could never apply, before anything
 // is made, and reads a seccomp profile file into the options.
@@ -112,20 +108,14 @@ func parseSecurityOpts(opts []string) (securityOpts, error) {
 			}
 			so.apparmor = v
 		case "label":
-			if v == "disable" {
-				so.labelDisable = true
-				continue
-			}
-			lk, _, _ := strings.Cut(v, ":")
-			switch lk {
-			case "user", "role", "type", "level", "filetype", "nested":
+			lk, lv, hasValue := strings.Cut(v, ":")
+			switch {
+			case (lk == "disable" || lk == "nested") && !hasValue:
+			case (lk == "user" || lk == "role" || lk == "type" || lk == "level" || lk == "filetype") && lv != "":
 			default:
-				return so, errdefs.Invalid("invalid --security-opt %q: label takes disable, user:, role:, type: or level:", opt)
+				return so, errdefs.Invalid("invalid --security-opt %q: label takes disable, nested, user:, role:, type:, level: or filetype:", opt)
 			}
-			if !selinuxEnabled() {
-				return so, errdefs.Invalid("--security-opt %s: SELinux is not enabled on this host; only label=disable applies", opt)
-			}
-			return so, errdefs.Invalid("--security-opt %s: SELinux labels are not supported by wren yet", opt)
+			so.labels = append(so.labels, v)
 		default:
 			return so, errdefs.Invalid("invalid --security-opt %q: use seccomp=, no-new-privileges, apparmor= or label=", opt)
 		}

@@ -52,12 +52,11 @@ func TestCheckSecurity(t *testing.T) {
 	os.WriteFile(bad, []byte(`{nope`), 0o644)
 	apparmorProfiles = filepath.Join(dir, "profiles")
 	os.WriteFile(apparmorProfiles, []byte("docker-default (enforce)\n"), 0o644)
-	selinuxEnabled = func() bool { return false }
 	neg := -2000
 	for _, s := range []Security{
 		{SecurityOpt: []string{"seccomp=" + bad}}, {SecurityOpt: []string{"seccomp=" + dir + "/missing"}},
-		{SecurityOpt: []string{"apparmor=other"}}, {SecurityOpt: []string{"label=type:x"}}, {SecurityOpt: []string{"bogus=1"}},
-		{SecurityOpt: []string{"no-new-privileges=maybe"}}, {UsernsMode: "keep-id"}, {UsernsMode: "private"},
+		{SecurityOpt: []string{"apparmor=other"}}, {SecurityOpt: []string{"label=bogus:x"}}, {SecurityOpt: []string{"label=type:"}}, {SecurityOpt: []string{"bogus=1"}},
+		{SecurityOpt: []string{"no-new-privileges=maybe"}}, {UsernsMode: "private"},
 		{Sysctls: []string{"kernel.hostname=x"}}, {Sysctls: []string{"vm.swappiness=1"}}, {Ulimits: []string{"nofile"}},
 		{Ulimits: []string{"nope=1"}}, {OomScoreAdj: &neg}, {ShmSize: "-1"}, {Devices: []string{"/nonexistent"}},
 		{Devices: []string{"/dev/null:/dev/x:rwx"}}, {CapDrop: []string{"CAP_BOGUS"}},
@@ -69,7 +68,7 @@ func TestCheckSecurity(t *testing.T) {
 	if err := CheckSecurity(&Security{Sysctls: []string{"net.ipv4.ip_forward=1"}}, "host"); err == nil {
 		t.Error("net sysctl with --network host accepted")
 	}
-	s := Security{SecurityOpt: []string{"seccomp=" + good, "apparmor=docker-default", "label=disable", "no-new-privileges:false"},
+	s := Security{SecurityOpt: []string{"seccomp=" + good, "apparmor=docker-default", "label=disable", "label=type:container_t", "label=level:s0:c1,c2", "no-new-privileges:false"},
 		Sysctls: []string{"net.core.somaxconn=1", "kernel.shmmax=1", "fs.mqueue.msg_max=1", "kernel.sem=1 2 3 4"}, Ulimits: []string{"nofile=1024:2048"},
 		Devices: []string{"/dev/null:/dev/mynull:rw"}, ShmSize: "1g", UsernsMode: "host"}
 	if err := CheckSecurity(&s, ""); err != nil || s.SeccompProfile == "" {

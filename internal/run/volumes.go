@@ -145,6 +145,11 @@ func (e *Engine) mountSpecs(c *Container, rootfs string, uid, gid int) ([]specs.
 		default:
 			return nil, errdefs.Invalid("mount type %q is not supported", m.Type)
 		}
+		if sm.Type == "bind" {
+			if err := hostSELinux.relabelMount(c.Labels, m, sm.Source); err != nil {
+				return nil, err
+			}
+		}
 		if m.Chown && sm.Type == "bind" {
 			if err := chownTree(sm.Source, uid, gid); err != nil {
 				return nil, fmt.Errorf("chown %s for %s: %w", sm.Source, m.Destination, err)

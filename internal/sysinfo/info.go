@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/system"
+	"github.com/opencontainers/selinux/go-selinux"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/store"
 	"github.com/wren-containers/wren/internal/userns"
@@ -76,10 +77,9 @@ func GetInfo(cfg *config.Config, st *store.Store, n Counts) (*Info, error) {
 	i.DefaultRuntime = "libcontainer"
 	i.Runtimes = map[string]system.RuntimeWithStatus{"libcontainer": {}}
 	i.IndexServerAddress = "https://index.docker.io/v1/"
-	i.SecurityOptions = []string{"name=seccomp,profile=builtin"}
 	in.Rootless = config.Rootless()
+	i.SecurityOptions = securityOptions(appArmorEnabled(), selinux.GetEnabled(), in.Rootless)
 	if in.Rootless {
-		i.SecurityOptions = append(i.SecurityOptions, "name=rootless")
 		in.UIDMap, _ = userns.ReadMap("/proc/self/uid_map")
 		in.GIDMap, _ = userns.ReadMap("/proc/self/gid_map")
 		in.PausePID = userns.PausePID()
@@ -95,6 +95,28 @@ func GetInfo(cfg *config.Config, st *store.Store, n Counts) (*Info, error) {
 	in.StorageMode = st.Driver()
 	in.ConfigDir = cfg.ConfigDir
 	return in, nil
+}
+
+// securityOptions is docker info's list, in Docker's order. Without SELinux the
+// label options containers take are accepted and do nothing, so it is not listed.
+func securityOptions(apparmor, selinux, rootless bool) []string {
+	var out []string
+	if apparmor {
+		out = append(out, "name=apparmor")
+	}
+	out = append(out, "name=seccomp,profile=builtin")
+	if selinux {
+		out = append(out, "name=selinux")
+	}
+	if rootless {
+		out = append(out, "name=rootless")
+	}
+	return out
+}
+
+func appArmorEnabled() bool {
+	b, err := os.ReadFile("/sys/module/apparmor/parameters/enabled")
+	return err == nil && strings.HasPrefix(string(b), "Y")
 }
 
 func cgroupVersion() string {

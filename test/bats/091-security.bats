@@ -122,10 +122,31 @@ capeff() {
 
 @test "security options that cannot apply here are refused clearly" {
 	local opt
-	for opt in "--security-opt label=type:foo_t" "--security-opt apparmor=no-such-profile" "--security-opt bogus"; do
+	for opt in "--security-opt label=bogus:x" "--security-opt label=type:" "--security-opt apparmor=no-such-profile" "--security-opt bogus"; do
 		# shellcheck disable=SC2086 # the flags
 		run -125 --separate-stderr wren run --rm $opt "$SEC_IMAGE" true
 		assert_one_error || { echo "for $opt" >&2; return 1; }
 	done
 	run -0 wren run --rm --network none --security-opt label=disable --security-opt apparmor=unconfined --userns host "$SEC_IMAGE" true
+}
+
+@test "SELinux label options and z/Z where SELinux is off: accepted, recorded, no effect" {
+	[ -e /sys/fs/selinux/enforce ] && skip "SELinux is enabled here"
+	local dir=$BATS_TEST_TMPDIR/labelled
+	mkdir -p "$dir"
+	run --separate-stderr -0 wren run --name "$name" --security-opt label=type:container_t \
+		--security-opt label=level:s0:c1,c2 --security-opt label=nested -v "$dir:/z:z" -v "$dir:/Z:Z" \
+		--mount type=bind,src="$dir",dst=/m,relabel=shared "$SEC_IMAGE" sh -c 'echo hi >/Z/f; cat /z/f /m/f; cat /proc/self/attr/current 2>/dev/null || true'
+	assert_equal hi "${lines[0]}"
+	assert_equal hi "${lines[1]}"
+	run --separate-stderr -0 wren inspect -f '{{json .HostConfig.SecurityOpt}} [{{.ProcessLabel}}] [{{.MountLabel}}]' "$name"
+	assert_output '["label=type:container_t","label=level:s0:c1,c2","label=nested"] [] []'
+	run --separate-stderr -0 wren rm "$name"
+	run --separate-stderr -0 wren run --name "$name" --security-opt label=disable "$SEC_IMAGE" true
+	run --separate-stderr -0 wren inspect -f '{{json .HostConfig.SecurityOpt}}' "$name"
+	assert_output '["label=disable"]'
+	# info lists what is in force: seccomp, no SELinux.
+	run --separate-stderr -0 wren info -f '{{json .SecurityOptions}}'
+	assert_match 'name=seccomp,profile=builtin'
+	refute_match 'selinux'
 }

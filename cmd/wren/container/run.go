@@ -84,7 +84,7 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.StringArrayVar(&sec.CapAdd, "cap-add", nil, "Add Linux capabilities (ALL, CAP_X or x)")
 	flags.StringArrayVar(&sec.CapDrop, "cap-drop", nil, "Drop Linux capabilities (ALL, CAP_X or x)")
 	flags.BoolVar(&sec.Privileged, "privileged", false, "Give extended privileges to this container (all the user namespace allows)")
-	flags.StringArrayVar(&sec.SecurityOpt, "security-opt", nil, "Security options (seccomp=<file>|unconfined, no-new-privileges[:true|false], apparmor=<profile>, label=disable)")
+	flags.StringArrayVar(&sec.SecurityOpt, "security-opt", nil, "Security options (seccomp=<file>|unconfined, no-new-privileges[:true|false], apparmor=<profile>, label=disable|nested|type:…|level:…|user:…|role:…)")
 	flags.BoolVar(&sec.ReadOnly, "read-only", false, "Mount the container's root filesystem as read only")
 	flags.BoolVar(&f.readOnlyTmpfs, "read-only-tmpfs", true, "With --read-only, mount a tmpfs on /run, /tmp and /var/tmp")
 	flags.StringArrayVar(&sec.GroupAdd, "group-add", nil, "Add additional groups to join")
