@@ -28,10 +28,10 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 }
 
 // TopLevel returns docker's top-level forms: pull, images, rmi, tag, import,
-// push, save, load, login, logout, history.
+// push, save, load, login, logout, history, search.
 func TopLevel(g *cli.Globals) []*cobra.Command {
 	return []*cobra.Command{newPullCommand(g), newListCommand(g), newRemoveCommand(g), newTagCommand(g), newImportCommand(g),
-		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g), newHistoryCommand(g)}
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g), newHistoryCommand(g), newSearchCommand(g)}
 }
 
 // isTerminal reports whether f is a terminal, which decides live progress bars.
