@@ -54,6 +54,8 @@ type Host struct {
 	// LingerDir is /var/lib/systemd/linger; SystemdDir is /run/systemd/system,
 	// present when systemd manages the machine.
 	LingerDir, SystemdDir string
+	// RuntimeDir is $XDG_RUNTIME_DIR as the user has it ("" when unset).
+	RuntimeDir string
 	// LookPath finds a program as exec.LookPath does.
 	LookPath func(string) (string, error)
 }
@@ -66,7 +68,8 @@ func Defaults(storageRoot string) Host {
 		Proc: "/proc", Dev: "/dev", CgroupRoot: sysinfo.CgroupRoot,
 		StorageRoot: storageRoot,
 		LingerDir:   "/var/lib/systemd/linger", SystemdDir: "/run/systemd/system",
-		LookPath: exec.LookPath,
+		RuntimeDir: os.Getenv("XDG_RUNTIME_DIR"),
+		LookPath:   exec.LookPath,
 	}
 	h.User = userName(h.UID)
 	if userns.Inside() {
@@ -97,6 +100,7 @@ func Run(h Host) []Result {
 	} else {
 		out = append(out, h.subIDs()...)
 		out = append(out, h.userNamespaces()...)
+		out = append(out, h.runtimeDir())
 	}
 	out = append(out, h.storage())
 	if !root {
@@ -150,6 +154,11 @@ func (h Host) subIDs() []Result {
 				r.Detail += ": images with ids of 65536 and above cannot be unpacked"
 				r.Fix = fmt.Sprintf("as root: give %s a range of 65536 ids in %s", h.User, f.path)
 			}
+			if other := overlappingEntry(f.path, h.User, h.UID, ranges); other != "" {
+				r.Status = Warn
+				r.Detail += fmt.Sprintf("; it overlaps the range of %s, whose containers can then reach files of yours", other)
+				r.Fix = fmt.Sprintf("as root: give each user a range of their own in %s (usermod --del-subuids/--add-subuids, --del-subgids/--add-subgids)", f.path)
+			}
 		}
 		out = append(out, r)
 	}
@@ -169,6 +178,56 @@ func readRanges(path, name string, id int) ([]userns.Range, error) {
 	}
 	defer f.Close()
 	return userns.SubIDRanges(f, name, id)
+}
+
+// overlappingEntry names another entry of a subordinate id file whose range
+// overlaps one of mine, or returns "".
+func overlappingEntry(path, name string, id int, mine []userns.Range) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		parts := strings.Split(strings.TrimSpace(line), ":")
+		if len(parts) != 3 || parts[0] == name || parts[0] == strconv.Itoa(id) || strings.HasPrefix(parts[0], "#") {
+			continue
+		}
+		start, err1 := strconv.Atoi(parts[1])
+		count, err2 := strconv.Atoi(parts[2])
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		for _, r := range mine {
+			if r.Outside < start+count && start < r.Outside+r.Size {
+				return parts[0]
+			}
+		}
+	}
+	return ""
+}
+
+// runtimeDir checks $XDG_RUNTIME_DIR, where the pause process and the
+// containers' runtime state live: wren refuses one that does not exist.
+func (h Host) runtimeDir() Result {
+	r := Result{Check: "runtime directory"}
+	fix := fmt.Sprintf("log in through PAM so that systemd-logind makes /run/user/%d, or as root: install -d -o %s -m 0700 /run/user/%d", h.UID, h.User, h.UID)
+	if h.RuntimeDir == "" {
+		r.Status, r.Detail = Warn, fmt.Sprintf("XDG_RUNTIME_DIR is not set: wren keeps its runtime state in %s/wren-run-%d, where tmp cleaners may remove it", os.TempDir(), h.UID)
+		r.Fix = fix + "; then export XDG_RUNTIME_DIR=/run/user/" + strconv.Itoa(h.UID)
+		return r
+	}
+	st, err := os.Stat(h.RuntimeDir)
+	switch {
+	case err != nil:
+		r.Status, r.Detail, r.Fix = Fail, fmt.Sprintf("XDG_RUNTIME_DIR is %s, which does not exist: every command fails", h.RuntimeDir), fix
+	case !st.IsDir():
+		r.Status, r.Detail, r.Fix = Fail, fmt.Sprintf("XDG_RUNTIME_DIR is %s, which is not a directory", h.RuntimeDir), fix
+	case unix.Access(h.RuntimeDir, unix.W_OK|unix.X_OK) != nil:
+		r.Status, r.Detail, r.Fix = Fail, fmt.Sprintf("XDG_RUNTIME_DIR is %s, which %s cannot write", h.RuntimeDir, h.User), fix
+	default:
+		r.Status, r.Detail = OK, "XDG_RUNTIME_DIR is "+h.RuntimeDir
+	}
+	return r
 }
 
 // mapper checks a setuid id mapper; without a subordinate range it is not needed.

@@ -26,6 +26,7 @@ func newFakeHost(t *testing.T) *fakeHost {
 		Proc: filepath.Join(dir, "proc"), Dev: filepath.Join(dir, "dev"), CgroupRoot: filepath.Join(dir, "cgroup"),
 		StorageRoot: filepath.Join(dir, "storage"),
 		LingerDir:   filepath.Join(dir, "linger"), SystemdDir: filepath.Join(dir, "systemd"),
+		RuntimeDir:  filepath.Join(dir, "run"),
 		LookPath: func(name string) (string, error) {
 			if p, ok := f.bins[name]; ok {
 				return p, nil
@@ -41,6 +42,7 @@ func newFakeHost(t *testing.T) *fakeHost {
 	f.write("dev/fuse", "")
 	f.write("dev/net/tun", "")
 	f.write("storage/wren-driver", "overlay\n")
+	f.write("run/.keep", "")
 	f.bins["pasta"] = "/usr/bin/pasta"
 	// The mappers are files of ours: not setuid root unless we run as root,
 	// so the tests that need them OK use file names the stat accepts.
@@ -242,5 +244,43 @@ func TestUnreadableDevice(t *testing.T) {
 	r := h.device("fuse", "/dev/fuse", "x", "modprobe fuse")
 	if r.Status != Warn || !strings.Contains(r.Detail, "no such file") {
 		t.Errorf("%+v", r)
+	}
+}
+
+func TestSubIDOverlap(t *testing.T) {
+	f := newFakeHost(t)
+	f.write("subuid", "bob:165536:65536\nalice:100000:65536\n")
+	f.write("subgid", "alice:100000:65536\ncarol:150000:10\n")
+	rs := Run(f.host)
+	if r := find(t, rs, "subuid"); r.Status != OK {
+		t.Errorf("subuid, neighbours without overlap: %+v", r)
+	}
+	if r := find(t, rs, "subgid"); r.Status != Warn || !strings.Contains(r.Detail, "carol") || !strings.Contains(r.Fix, "--add-subgids") {
+		t.Errorf("subgid overlapping carol's: %+v", r)
+	}
+}
+
+func TestRuntimeDir(t *testing.T) {
+	f := newFakeHost(t)
+	if r := find(t, Run(f.host), "runtime directory"); r.Status != OK {
+		t.Errorf("existing dir: %+v", r)
+	}
+	f.host.RuntimeDir = filepath.Join(f.dir, "nonexistent")
+	rs := Run(f.host)
+	if r := find(t, rs, "runtime directory"); r.Status != Fail || !strings.Contains(r.Fix, "/run/user/1000") {
+		t.Errorf("missing dir: %+v", r)
+	}
+	if !Failed(rs) {
+		t.Error("a missing runtime directory must fail doctor")
+	}
+	f.host.RuntimeDir = ""
+	if r := find(t, Run(f.host), "runtime directory"); r.Status != Warn || !strings.Contains(r.Fix, "XDG_RUNTIME_DIR") {
+		t.Errorf("unset: %+v", r)
+	}
+	f.host.UID = 0
+	for _, r := range Run(f.host) {
+		if r.Check == "runtime directory" {
+			t.Error("root has no runtime directory check")
+		}
 	}
 }

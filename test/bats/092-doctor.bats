@@ -59,3 +59,14 @@ load helpers
 	run -125 --separate-stderr wren doctor extra
 	assert_one_error
 }
+
+@test "doctor: an XDG_RUNTIME_DIR that does not exist is a FAIL with its fix, exit 1" {
+	rootless || skip "root has no XDG_RUNTIME_DIR"
+	run --separate-stderr -1 env XDG_RUNTIME_DIR=/nonexistent/run "$WREN_BINARY" doctor
+	[ -z "$stderr" ]
+	assert_match '(^|'$'\n'')FAIL +runtime directory: XDG_RUNTIME_DIR is /nonexistent/run'
+	assert_match "fix: .*install -d -o $(id -un) -m 0700 /run/user/$(id -u)"
+	[ ! -e /nonexistent/run ]
+	run -0 wren doctor --format json
+	jq -e '.[] | select(.check == "runtime directory") | .status == "OK"' <<<"$output"
+}

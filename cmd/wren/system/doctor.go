@@ -1,11 +1,13 @@
 package system
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/doctor"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/format"
@@ -17,6 +19,14 @@ func newDoctorCommand(g *cli.Globals) *cobra.Command {
 		Use:   "doctor [OPTIONS]",
 		Short: "Check this host's rootless prerequisites and say how to fix each",
 		Args:  cli.NoArgs,
+		// Replaces the root's: a missing XDG_RUNTIME_DIR, which every other command
+		// refuses, is one of the things doctor reports.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.Setup(); err != nil && !errors.Is(err, config.ErrNoRuntimeDir) {
+				return err
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// Checked from the host, as the user: entering wren's user namespace
 			// could fail for the very reasons being checked.
