@@ -26,7 +26,7 @@ func newFakeHost(t *testing.T) *fakeHost {
 		Proc: filepath.Join(dir, "proc"), Dev: filepath.Join(dir, "dev"), CgroupRoot: filepath.Join(dir, "cgroup"),
 		StorageRoot: filepath.Join(dir, "storage"),
 		LingerDir:   filepath.Join(dir, "linger"), SystemdDir: filepath.Join(dir, "systemd"),
-		RuntimeDir:  filepath.Join(dir, "run"),
+		RuntimeDir: filepath.Join(dir, "run"),
 		LookPath: func(name string) (string, error) {
 			if p, ok := f.bins[name]; ok {
 				return p, nil
