@@ -193,8 +193,13 @@ func (s *Store) pullOne(ctx context.Context, named reference.Named, opts PullOpt
 	if err != nil {
 		return nil, false, errdefs.Invalid("%v", err)
 	}
+	pc, err := policyContext(sys)
+	if err != nil {
+		return nil, false, err
+	}
+	defer pc.Destroy()
 	// Only once the registry has answered: a failed pull is one error line.
-	remote, err := inspectRemote(ctx, srcRef, sys, opts.Platform)
+	remote, err := inspectRemote(ctx, srcRef, sys, pc, opts.Platform)
 	if err != nil {
 		return nil, false, pullError(named, err)
 	}
@@ -204,15 +209,10 @@ func (s *Store) pullOne(ctx context.Context, named reference.Named, opts PullOpt
 		rep.Status("Digest: " + remote.top.String())
 		return s.newImage(img), false, nil
 	}
-	pc, err := policyContext(sys)
-	if err != nil {
-		return nil, false, err
-	}
-	defer pc.Destroy()
 	if _, err := s.store.Image(imageID); err == nil {
 		// The same config is the same image: docker only names it. Copying
 		// it again would clash with its layers when it was made here.
-		if err := s.adoptImage(ctx, pc, srcRef, sys, imageID, named, remote, rep); err != nil {
+		if err := s.adoptImage(imageID, named, remote, rep); err != nil {
 			return nil, false, pullError(named, err)
 		}
 	} else if err := s.copyImage(ctx, pc, srcRef, named, sys, rep); err != nil {
@@ -253,18 +253,7 @@ func (s *Store) copyImage(ctx context.Context, pc *signature.PolicyContext, srcR
 
 // adoptImage names a stored image that has the config the registry serves,
 // and records the registry's manifests so the image answers to their digests.
-// The signature policy still decides whether the source may be used.
-func (s *Store) adoptImage(ctx context.Context, pc *signature.PolicyContext, srcRef types.ImageReference, sys *types.SystemContext, id string, named reference.Named, remote *remoteImage, rep PullReporter) error {
-	src, err := srcRef.NewImageSource(ctx, sys)
-	if err != nil {
-		return err
-	}
-	unparsed := image.UnparsedInstance(src, &remote.instance)
-	allowed, err := pc.IsRunningImageAllowed(ctx, unparsed)
-	src.Close()
-	if !allowed || err != nil {
-		return fmt.Errorf("source image rejected: %w", err)
-	}
+func (s *Store) adoptImage(id string, named reference.Named, remote *remoteImage, rep PullReporter) error {
 	for _, l := range remote.manifest.LayerInfos() {
 		if l.Digest.Validate() == nil {
 			rep.LayerDone(shortID(l.Digest.Encoded()), StatusAlreadyExists)
@@ -294,7 +283,9 @@ type remoteImage struct {
 // inspectRemote reads the manifests a pull would copy, choosing the
 // platform's instance of an index as the copy will; platform is the user's
 // --platform, checked against a single image's config too, as docker does.
-func inspectRemote(ctx context.Context, ref types.ImageReference, sys *types.SystemContext, platform string) (*remoteImage, error) {
+// The signature policy (policy.json) is asked here, so that a rejected image
+// is refused even when the store already holds it.
+func inspectRemote(ctx context.Context, ref types.ImageReference, sys *types.SystemContext, pc *signature.PolicyContext, platform string) (*remoteImage, error) {
 	src, err := ref.NewImageSource(ctx, sys)
 	if err != nil {
 		return nil, err
@@ -321,6 +312,9 @@ func inspectRemote(ctx context.Context, ref types.ImageReference, sys *types.Sys
 			return nil, err
 		}
 		platform = "" // the index said which instance is for it
+	}
+	if allowed, err := pc.IsRunningImageAllowed(ctx, image.UnparsedInstance(src, &out.instance)); !allowed || err != nil {
+		return nil, fmt.Errorf("source image rejected: %w", err)
 	}
 	if out.manifest, err = manifest.FromBlob(out.raw, manifest.NormalizedMIMEType(mt)); err != nil {
 		return nil, errdefs.Invalid("unsupported manifest: %v", err)
