@@ -11,9 +11,9 @@ import (
 	"github.com/wren-containers/wren/internal/store"
 )
 
-// etcMountPoints are the files etcFiles binds into every container: commit,
+// EtcMountPoints are the files etcFiles binds into every container: commit,
 // diff and the layer know nothing of them.
-var etcMountPoints = []string{"/etc/hosts", "/etc/resolv.conf", "/etc/hostname"}
+var EtcMountPoints = []string{"/etc/hosts", "/etc/resolv.conf", "/etc/hostname"}
 
 // CommitOptions are docker commit's flags.
 type CommitOptions struct {
@@ -65,7 +65,7 @@ func (e *Engine) Commit(ctx context.Context, ref string, opts CommitOptions) (*s
 		Message:   opts.Message,
 		Author:    opts.Author,
 		CreatedBy: strings.Join(append([]string{c.Path}, c.Args...), " "),
-		Exclude:   etcMountPoints,
+		Exclude:   EtcMountPoints,
 	})
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func (e *Engine) Diff(ref string) ([]store.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.Store.LayerChanges(layerID, etcMountPoints)
+	return e.Store.LayerChanges(layerID, EtcMountPoints)
 }
 
 // layerOf is the storage layer holding a container's writable filesystem.

@@ -88,7 +88,11 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if err != nil {
 		return nil, err
 	}
-	if mounts, err = e.resolveMounts(&opts, mounts, imgCfg.Config.Volumes); err != nil {
+	imageVolumes := imgCfg.Config.Volumes
+	if opts.NoImageVolumes {
+		imageVolumes = nil
+	}
+	if mounts, err = e.resolveMounts(&opts, mounts, imageVolumes); err != nil {
 		return nil, err
 	}
 	args, err := Command(&imgCfg.Config, &opts)

@@ -59,6 +59,9 @@ type Options struct {
 	Tmpfs       []string
 	VolumesFrom []string
 	Mounts      []Mount
+	// NoImageVolumes leaves the image's VOLUMEs unmounted: a build's RUN
+	// writes into the image's own filesystem there, as BuildKit's does.
+	NoImageVolumes bool `json:",omitempty"`
 
 	Security  Security
 	Resources Resources

@@ -84,16 +84,20 @@ func historyComment(opts ImportOptions) string {
 	return "Imported from " + src
 }
 
-// createLocalImage records an image whose top layer is top and whose config
-// is cfgJSON: an OCI config and manifest, so containers-image reads it like a
-// pulled image (push, save, the runtime's ImageConfig).
+// createLocalImage records an image whose top layer is top (nil for an image
+// without layers) and whose config is cfgJSON: an OCI config and manifest, so
+// containers-image reads it like a pulled image (push, save, the runtime's ImageConfig).
 func (s *Store) createLocalImage(top *storage.Layer, cfgJSON []byte, names []string) (*Image, error) {
 	now := time.Now().UTC()
 	cfgDigest := digest.FromBytes(cfgJSON)
 	// The layers are described uncompressed: that is how the store holds them,
 	// and a push compresses them then.
-	var layers []v1.Descriptor
-	for l := top; ; {
+	layers := []v1.Descriptor{}
+	topID := ""
+	if top != nil {
+		topID = top.ID
+	}
+	for l := top; l != nil; {
 		layers = append([]v1.Descriptor{{MediaType: v1.MediaTypeImageLayer, Digest: l.UncompressedDigest, Size: l.UncompressedSize}}, layers...)
 		if l.Parent == "" {
 			break
@@ -115,7 +119,7 @@ func (s *Store) createLocalImage(top *storage.Layer, cfgJSON []byte, names []str
 		return nil, err
 	}
 	manDigest := digest.FromBytes(manJSON)
-	stored, err := s.store.CreateImage(cfgDigest.Encoded(), nil, top.ID, "", &storage.ImageOptions{
+	stored, err := s.store.CreateImage(cfgDigest.Encoded(), nil, topID, "", &storage.ImageOptions{
 		CreationDate: now,
 		Digest:       manDigest,
 		Flags:        map[string]any{localFlag: true},

@@ -23,15 +23,30 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 	rm.Use = "rm [OPTIONS] IMAGE [IMAGE...]"
 	rm.Aliases = []string{"remove", "rmi"}
 	cmd.AddCommand(newPullCommand(g), ls, newInspectCommand(g), rm, newTagCommand(g), newImportCommand(g),
-		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newHistoryCommand(g), newPruneCommand(g))
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newHistoryCommand(g), newPruneCommand(g),
+		NewBuildCommand(g))
 	return cmd
 }
 
 // TopLevel returns docker's top-level forms: pull, images, rmi, tag, import,
-// push, save, load, login, logout, history, search.
+// push, save, load, login, logout, history, search, build, and buildx build.
 func TopLevel(g *cli.Globals) []*cobra.Command {
 	return []*cobra.Command{newPullCommand(g), newListCommand(g), newRemoveCommand(g), newTagCommand(g), newImportCommand(g),
-		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g), newHistoryCommand(g), newSearchCommand(g)}
+		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g), newHistoryCommand(g), newSearchCommand(g),
+		NewBuildCommand(g), newBuildxCommand(g)}
+}
+
+// newBuildxCommand is `buildx` with `build` as its one verb, for scripts
+// written for docker buildx.
+func newBuildxCommand(g *cli.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "buildx",
+		Short: "Build images (docker buildx build is wren build)",
+		Args:  cli.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(NewBuildCommand(g))
+	return cmd
 }
 
 // isTerminal reports whether f is a terminal, which decides live progress bars.

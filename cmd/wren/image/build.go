@@ -1,0 +1,150 @@
+package image
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/build"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+type buildFlags struct {
+	opts      build.Options
+	buildArgs []string
+	labels    []string
+	iidFile   string
+	progress  string
+}
+
+// NewBuildCommand returns `build` (docker build); the same command serves as
+// `image build` and `buildx build`.
+func NewBuildCommand(g *cli.Globals) *cobra.Command {
+	var f buildFlags
+	cmd := &cobra.Command{
+		Use:   "build [OPTIONS] PATH | URL | -",
+		Short: "Build an image from a Dockerfile",
+		Args:  cli.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBuild(cmd, g, &f, args[0])
+		},
+	}
+	flags := cmd.Flags()
+	o := &f.opts
+	flags.StringArrayVarP(&o.Tags, "tag", "t", nil, `Name and optionally a tag in the "name:tag" format`)
+	flags.StringVarP(&o.Dockerfile, "file", "f", "", `Name of the Dockerfile (default: "PATH/Dockerfile")`)
+	flags.StringArrayVar(&f.buildArgs, "build-arg", nil, "Set build-time variables")
+	flags.StringVar(&o.Target, "target", "", "Set the target build stage to build")
+	flags.BoolVar(&o.NoCache, "no-cache", false, "Do not use cache when building the image")
+	flags.BoolVar(&o.Pull, "pull", false, "Always attempt to pull a newer version of the image")
+	flags.StringArrayVar(&f.labels, "label", nil, "Set metadata for an image")
+	flags.StringVar(&o.Network, "network", "", "Set the networking mode for the RUN instructions during build (none, host)")
+	flags.StringVar(&f.iidFile, "iidfile", "", "Write the image ID to the file")
+	flags.BoolVarP(&o.Quiet, "quiet", "q", false, "Suppress the build output and print image ID on success")
+	flags.StringArrayVar(&o.Secrets, "secret", nil, `Secret to expose to the build (format: "id=mysecret,src=/local/secret")`)
+	flags.StringVar(&o.Platform, "platform", "", "Set target platform for build (this host's only)")
+	flags.StringVar(&f.progress, "progress", "auto", `Set type of progress output ("auto", "plain", "tty"); wren prints docker's classic steps for all`)
+	flags.Bool("rm", true, "Remove intermediate containers after a successful build")
+	flags.Bool("force-rm", false, "Always remove intermediate containers")
+	_ = flags.MarkHidden("force-rm")
+	return cmd
+}
+
+func runBuild(cmd *cobra.Command, g *cli.Globals, f *buildFlags, context string) error {
+	o := f.opts
+	switch f.progress {
+	case "auto", "plain", "tty", "quiet":
+	default:
+		return errdefs.Invalid("invalid --progress %q: use auto, plain or tty", f.progress)
+	}
+	var err error
+	if o.BuildArgs, err = buildArgs(f.buildArgs); err != nil {
+		return err
+	}
+	if o.Labels, err = cli.ParseKeyValues(f.labels); err != nil {
+		return err
+	}
+	if o.SourceDateEpoch, err = sourceDateEpoch(o.BuildArgs); err != nil {
+		return err
+	}
+	switch {
+	case context == "-":
+		if o.Dockerfile == "-" {
+			return errdefs.Invalid("invalid argument: can't use stdin for both build context and dockerfile")
+		}
+	case strings.HasPrefix(context, "http://") || strings.HasPrefix(context, "https://"):
+		o.ContextURL = context
+	default:
+		o.ContextDir = context
+	}
+	// The store first: entering the user namespace may re-execute wren, and
+	// stdin must still be unread then.
+	st, err := g.Store()
+	if err != nil {
+		return err
+	}
+	if context == "-" {
+		o.ContextTar = os.Stdin
+	}
+	if o.Dockerfile == "-" {
+		if o.DockerfileData, err = io.ReadAll(os.Stdin); err != nil {
+			return err
+		}
+	}
+	o.Out = os.Stdout
+	res, err := build.Build(cmd.Context(), run.NewEngine(&g.Config, st), o)
+	if err != nil {
+		return err
+	}
+	if o.Quiet {
+		fmt.Fprintf(os.Stdout, "sha256:%s\n", res.ImageID)
+	}
+	if f.iidFile != "" {
+		return cli.WriteFileAtomic(f.iidFile, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "sha256:%s", res.ImageID)
+			return err
+		})
+	}
+	return nil
+}
+
+// buildArgs reads --build-arg k=v; a bare k takes its value from wren's
+// environment and is dropped when unset, as docker does.
+func buildArgs(flags []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range flags {
+		k, v, ok := strings.Cut(kv, "=")
+		if k == "" {
+			return nil, errdefs.Invalid("invalid build-arg %q: the name is empty", kv)
+		}
+		if !ok {
+			if v, ok = os.LookupEnv(k); !ok {
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// sourceDateEpoch is SOURCE_DATE_EPOCH from --build-arg (as BuildKit takes it)
+// or the environment.
+func sourceDateEpoch(args map[string]string) (*int64, error) {
+	v, ok := args["SOURCE_DATE_EPOCH"]
+	if !ok {
+		v, ok = os.LookupEnv("SOURCE_DATE_EPOCH")
+	}
+	if !ok || v == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return nil, errdefs.Invalid("invalid SOURCE_DATE_EPOCH %q: want seconds since 1970", v)
+	}
+	return &n, nil
+}

@@ -1,0 +1,164 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/moby/patternmatcher"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/store"
+	"go.podman.io/storage/pkg/archive"
+)
+
+// buildContext is the directory COPY and ADD read from, with its exclusions,
+// and the Dockerfile's text.
+type buildContext struct {
+	dir        string
+	ignore     *patternmatcher.PatternMatcher
+	dockerfile []byte
+	// name is how errors name the Dockerfile ("Dockerfile").
+	name string
+	// cleanup removes a context unpacked from a tar.
+	cleanup func()
+}
+
+// openContext prepares the context the options name: a directory as it is,
+// a tar from stdin or a URL unpacked under tmpDir. From stdin, something that is
+// not an archive is the Dockerfile itself with an empty context, as in docker.
+func openContext(opts *Options, tmpDir string) (_ *buildContext, retErr error) {
+	bc := &buildContext{cleanup: func() {}}
+	defer func() {
+		if retErr != nil {
+			bc.cleanup()
+		}
+	}()
+	switch {
+	case opts.ContextTar != nil || opts.ContextURL != "":
+		dir, err := os.MkdirTemp(tmpDir, "context-")
+		if err != nil {
+			return nil, err
+		}
+		bc.dir = dir
+		bc.cleanup = func() { _ = os.RemoveAll(dir) }
+		in := opts.ContextTar
+		if opts.ContextURL != "" {
+			body, err := fetchURL(opts.ContextURL)
+			if err != nil {
+				return nil, err
+			}
+			defer body.Close()
+			in = body
+		}
+		br := bufio.NewReader(in)
+		head, _ := br.Peek(512)
+		if !isArchive(head) {
+			if opts.ContextURL != "" {
+				return nil, errdefs.Invalid("unable to prepare context: %s is not a tar archive", opts.ContextURL)
+			}
+			data, err := io.ReadAll(br)
+			if err != nil {
+				return nil, err
+			}
+			bc.dockerfile, bc.name = data, "Dockerfile"
+			bc.ignore, _ = patternmatcher.New(nil)
+			return bc, nil
+		}
+		if err := store.Untar(br, dir); err != nil {
+			return nil, errdefs.Invalid("unable to prepare context: %v", err)
+		}
+	default:
+		dir, err := filepath.Abs(opts.ContextDir)
+		if err != nil {
+			return nil, err
+		}
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return nil, errdefs.Invalid("unable to prepare context: path %q not found", opts.ContextDir)
+		}
+		if !fi.IsDir() {
+			return nil, errdefs.Invalid("unable to prepare context: context must be a directory: %s", opts.ContextDir)
+		}
+		bc.dir = dir
+	}
+	dockerfile, err := bc.readDockerfile(opts)
+	if err != nil {
+		return nil, err
+	}
+	if bc.ignore, err = readIgnore(bc.dir, dockerfile); err != nil {
+		return nil, errdefs.Invalid("read .dockerignore: %v", err)
+	}
+	return bc, nil
+}
+
+// readDockerfile reads the Dockerfile -f names (stdin's data for "-"): a path
+// of the caller's for a directory context, a path inside an unpacked archive.
+// It returns the path read, for its .dockerignore.
+func (bc *buildContext) readDockerfile(opts *Options) (string, error) {
+	if opts.Dockerfile == "-" {
+		bc.dockerfile, bc.name = opts.DockerfileData, "Dockerfile"
+		return "", nil
+	}
+	path := opts.Dockerfile
+	switch {
+	case opts.ContextDir == "":
+		// An unpacked archive: -f names a file inside it.
+		if path == "" {
+			path = "Dockerfile"
+		}
+		path = filepath.Join(bc.dir, filepath.Clean("/"+path))
+	case path == "":
+		path = filepath.Join(bc.dir, "Dockerfile")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			// Docker accepts a lower-case dockerfile too.
+			if _, err := os.Stat(filepath.Join(bc.dir, "dockerfile")); err == nil {
+				path = filepath.Join(bc.dir, "dockerfile")
+			}
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		name := opts.Dockerfile
+		if name == "" {
+			name = "Dockerfile"
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", errdefs.Invalid("unable to prepare context: the Dockerfile (%s) cannot be found", name)
+		}
+		return "", errdefs.Invalid("unable to read the Dockerfile (%s): %v", name, err)
+	}
+	bc.dockerfile, bc.name = data, filepath.Base(path)
+	return path, nil
+}
+
+// isArchive reports whether the first bytes of a stream are a tar archive,
+// plain or compressed.
+func isArchive(head []byte) bool {
+	if archive.DetectCompression(head) != archive.Uncompressed {
+		return true
+	}
+	return len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar"))
+}
+
+// fetchURL opens a URL for ADD or a remote context; a status other than 200 is an error.
+func fetchURL(url string) (io.ReadCloser, error) {
+	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		return nil, errdefs.Invalid("unsupported URL %q: use http or https", url)
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("fetch %s: %s", url, resp.Status)
+	}
+	return resp.Body, nil
+}

@@ -1,0 +1,323 @@
+package build
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/run"
+)
+
+// runStep runs a RUN in a container of wren's runtime on the stage's image and
+// commits what it changed as the step's layer. A command that fails ends the
+// build with docker's message and exit code 1; its container is removed either way.
+func (b *builder) runStep(ctx context.Context, st *stage, c *instructions.RunCommand) error {
+	line := startLine(c.Location())
+	args, script, err := b.runArgv(st, c)
+	if err != nil {
+		return err
+	}
+	env, hist := st.scope.runArgs(st.cfg.Config.Env)
+	createdBy := strings.Join(args, " ")
+	if len(hist) > 0 {
+		createdBy = fmt.Sprintf("|%d %s %s", len(hist), strings.Join(hist, " "), createdBy)
+	}
+	network := b.opts.Network
+	if mode := string(instructions.GetNetwork(c)); mode != "" && mode != "default" {
+		network = mode
+	}
+	mounts := instructions.GetMounts(c)
+	key := b.stepKey(st, createdBy, "network="+network, mountsKey(mounts))
+	if id, ok := b.lookupCache(key); ok {
+		return b.useCache(st, id)
+	}
+	if err := b.refresh(ctx, st); err != nil {
+		return err
+	}
+	if err := b.ensureImage(st); err != nil {
+		return err
+	}
+	rm, err := b.runMounts(ctx, st, mounts)
+	if err != nil {
+		return err
+	}
+	defer rm.release()
+	if script != nil {
+		spec, err := b.scriptMount(script)
+		if err != nil {
+			return err
+		}
+		rm.specs = append(rm.specs, spec)
+	}
+	opts := run.Options{
+		Image:          st.imageID,
+		Cmd:            args,
+		Entrypoint:     []string{},
+		Env:            env,
+		WorkDir:        st.cfg.Config.WorkingDir,
+		User:           st.cfg.Config.User,
+		Network:        network,
+		LogDriver:      "none",
+		NoImageVolumes: true,
+		MountSpecs:     rm.specs,
+		Tmpfs:          rm.tmpfs,
+		Pull:           "never",
+	}
+	ctr, err := b.eng.Create(ctx, opts)
+	if err != nil {
+		return err
+	}
+	b.out.runningIn(ctr.ID)
+	removed := false
+	remove := func() {
+		if !removed {
+			removed = true
+			_ = b.eng.RemoveByRef(ctr.ID, run.RemoveOptions{Force: true, Volumes: true})
+		}
+	}
+	defer remove()
+	code, err := b.eng.RunForeground(ctx, ctr, run.Streams{Out: b.runOut, Err: b.runOut})
+	if err != nil || code != 0 {
+		if err != nil {
+			var ec *errdefs.ExitCode
+			if !errors.As(err, &ec) {
+				return err
+			}
+			code = ec.Code
+		}
+		return &errdefs.ExitCode{Code: 1, Msg: fmt.Sprintf("%s:%d: The command '%s' returned a non-zero code: %d", b.bc.name, line, strings.Join(args, " "), code)}
+	}
+	sc, err := b.st.Storage().Container(ctr.ID)
+	if err != nil {
+		return fmt.Errorf("RUN: container layer: %w", err)
+	}
+	exclude := append(append([]string(nil), run.EtcMountPoints...), rm.targets...)
+	if err := b.commit(st, key, createdBy, sc.LayerID, exclude); err != nil {
+		return err
+	}
+	remove()
+	b.out.removing(ctr.ID)
+	return nil
+}
+
+// runArgv is the argv of a RUN: exec form as written; shell form through the
+// shell; heredocs as BuildKit runs them (one heredoc with a #! line is a script
+// file run directly, one without is the shell's command, several go to the shell
+// whole). script is the file to mount for the #! case.
+func (b *builder) runArgv(st *stage, c *instructions.RunCommand) (args []string, script *instructions.ShellInlineFile, err error) {
+	cmdline := c.ShellDependantCmdLine
+	if len(cmdline.Files) == 0 {
+		return b.commandLine(st, cmdline), nil, nil
+	}
+	if len(cmdline.CmdLine) != 1 || !cmdline.PrependShell {
+		return nil, nil, fmt.Errorf("parsing produced an invalid run command: %v", cmdline.CmdLine)
+	}
+	if hd := parser.MustParseHeredoc(cmdline.CmdLine[0]); hd != nil {
+		f := cmdline.Files[0]
+		data := f.Data
+		if f.Chomp {
+			data = parser.ChompHeredocContent(data)
+		}
+		if strings.HasPrefix(data, "#!") {
+			f.Data = data
+			return []string{path.Join(scriptDir, f.Name)}, &f, nil
+		}
+		return append(b.shell(st), data), nil, nil
+	}
+	full := cmdline.CmdLine[0]
+	for _, f := range cmdline.Files {
+		full += "\n" + f.Data + f.Name
+	}
+	return append(b.shell(st), full), nil, nil
+}
+
+// scriptDir is where a RUN heredoc with a #! line appears in the container, as in BuildKit.
+const scriptDir = "/dev/pipes"
+
+// scriptMount writes a heredoc script to a file and binds it read-only.
+func (b *builder) scriptMount(f *instructions.ShellInlineFile) (string, error) {
+	dir, err := os.MkdirTemp(b.tmpDir, "heredoc-")
+	if err != nil {
+		return "", err
+	}
+	b.cleanups = append(b.cleanups, func() { _ = os.RemoveAll(dir) })
+	p := filepath.Join(dir, "script")
+	if err := os.WriteFile(p, []byte(f.Data), 0o755); err != nil {
+		return "", err
+	}
+	return bindSpec(p, path.Join(scriptDir, f.Name), true), nil
+}
+
+// mountsKey is the part of RUN's cache key its --mount flags make.
+func mountsKey(ms []*instructions.Mount) string {
+	var parts []string
+	for _, m := range ms {
+		parts = append(parts, fmt.Sprintf("%s,%s,%s,%s,%s,%v", m.Type, m.From, m.Source, m.Target, m.CacheID, m.ReadOnly))
+	}
+	return strings.Join(parts, ";")
+}
+
+// runMountSet are the mounts of one RUN as the runtime's --mount and --tmpfs
+// specs, with the mount points to keep out of the layer and what to undo after.
+type runMountSet struct {
+	specs, tmpfs, targets []string
+	undo                  []func()
+}
+
+func (r *runMountSet) release() {
+	for i := len(r.undo) - 1; i >= 0; i-- {
+		r.undo[i]()
+	}
+}
+
+func bindSpec(src, dst string, ro bool) string {
+	s := "type=bind,source=" + src + ",target=" + dst
+	if ro {
+		s += ",readonly"
+	}
+	return s
+}
+
+// runMounts turns RUN --mount flags into the runtime's mounts: cache dirs kept
+// under <root>/build/mounts by id, binds of the context or a stage, secrets
+// given with --secret, tmpfs.
+func (b *builder) runMounts(ctx context.Context, st *stage, ms []*instructions.Mount) (*runMountSet, error) {
+	set := &runMountSet{}
+	for _, m := range ms {
+		target := m.Target
+		if target != "" && !path.IsAbs(target) {
+			target = path.Join("/", st.cfg.Config.WorkingDir, target)
+		}
+		switch m.Type {
+		case instructions.MountTypeCache:
+			if target == "" {
+				set.release()
+				return nil, fmt.Errorf("mount type=cache needs a target")
+			}
+			id := m.CacheID
+			if id == "" {
+				id = target
+			}
+			sum := sha256.Sum256([]byte(id))
+			dir := filepath.Join(b.eng.Config.Root, "build", "mounts", hex.EncodeToString(sum[:16]))
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				set.release()
+				return nil, err
+			}
+			if m.UID != nil || m.GID != nil {
+				uid, gid := -1, -1
+				if m.UID != nil {
+					uid = int(*m.UID)
+				}
+				if m.GID != nil {
+					gid = int(*m.GID)
+				}
+				_ = os.Lchown(dir, uid, gid)
+			}
+			if m.Mode != nil {
+				_ = os.Chmod(dir, os.FileMode(*m.Mode))
+			}
+			set.specs = append(set.specs, bindSpec(dir, target, m.ReadOnly))
+		case instructions.MountTypeTmpfs:
+			if target == "" {
+				set.release()
+				return nil, fmt.Errorf("mount type=tmpfs needs a target")
+			}
+			spec := target
+			if m.SizeLimit > 0 {
+				spec += ":size=" + strconv.FormatInt(m.SizeLimit, 10)
+			}
+			set.tmpfs = append(set.tmpfs, spec)
+		case instructions.MountTypeSecret:
+			id := m.CacheID
+			if id == "" {
+				id = path.Base(target)
+			}
+			if target == "" {
+				target = "/run/secrets/" + id
+			}
+			src, ok := b.secrets[id]
+			if !ok {
+				if m.Required {
+					set.release()
+					return nil, fmt.Errorf("secret %s not found: give it with --secret id=%s,src=FILE", id, id)
+				}
+				continue
+			}
+			set.specs = append(set.specs, bindSpec(src, target, true))
+		case instructions.MountTypeBind:
+			if target == "" {
+				set.release()
+				return nil, fmt.Errorf("mount type=bind needs a target")
+			}
+			src, err := b.bindSource(ctx, st, m, set)
+			if err != nil {
+				set.release()
+				return nil, err
+			}
+			set.specs = append(set.specs, bindSpec(src, target, m.ReadOnly))
+		default:
+			set.release()
+			return nil, fmt.Errorf("mount type=%s is not supported", m.Type)
+		}
+		set.targets = append(set.targets, target)
+	}
+	return set, nil
+}
+
+// bindSource is the host path a bind mount shows: a path in the context, or
+// in a stage's or image's filesystem (mounted until the step ends). A writable
+// bind gets a copy, so what RUN writes there is thrown away, as in BuildKit.
+func (b *builder) bindSource(ctx context.Context, st *stage, m *instructions.Mount, set *runMountSet) (string, error) {
+	root := b.bc.dir
+	if m.From != "" {
+		id, err := b.sourceImage(ctx, st, m.From)
+		if err != nil {
+			return "", err
+		}
+		mnt, err := b.st.Storage().MountImage(id, nil, "")
+		if err != nil {
+			return "", fmt.Errorf("mount %s: %w", m.From, err)
+		}
+		set.undo = append(set.undo, func() { _, _ = b.st.Storage().UnmountImage(id, false) })
+		root = mnt
+	}
+	src, err := contextPath(root, m.Source)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Lstat(src); err != nil {
+		return "", fmt.Errorf("mount source %q: %w", m.Source, err)
+	}
+	if m.ReadOnly {
+		return src, nil
+	}
+	dir, err := os.MkdirTemp(b.tmpDir, "bind-")
+	if err != nil {
+		return "", err
+	}
+	set.undo = append(set.undo, func() { _ = os.RemoveAll(dir) })
+	dst := filepath.Join(dir, "src")
+	if err := copyTree(src, dst, nil, copyAttrs{keepOwner: true}); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
+
+// ensureImage gives a scratch stage an (empty) image to run a container on.
+func (b *builder) ensureImage(st *stage) error {
+	if st.imageID != "" {
+		return nil
+	}
+	return b.commitNoHistory(st)
+}
