@@ -280,7 +280,7 @@ func (b *builder) finalLabels(id string) (string, error) {
 	for k, v := range b.opts.Labels {
 		st.cfg.Config.Labels[k] = v
 	}
-	img, err := b.st.CreateStepImage(store.StepOptions{Config: st.cfg, ParentLayer: st.topLayer})
+	img, err := b.st.CreateStepImage(store.StepOptions{Config: st.cfg, Parent: id, ParentLayer: st.topLayer})
 	if err != nil {
 		return "", err
 	}
@@ -304,6 +304,7 @@ func (b *builder) commit(st *stage, key, createdBy, layer string, exclude []stri
 	st.cfg.History = append(st.cfg.History, v1.History{Created: &now, CreatedBy: createdBy, EmptyLayer: layer == ""})
 	img, err := b.st.CreateStepImage(store.StepOptions{
 		Config:         st.cfg,
+		Parent:         st.imageID,
 		ParentLayer:    st.topLayer,
 		ContainerLayer: layer,
 		Exclude:        exclude,

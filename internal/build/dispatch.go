@@ -243,6 +243,7 @@ func (b *builder) onBuild(ctx context.Context, st *stage) error {
 		if err := b.dispatch(ctx, st, cmd); err != nil {
 			return err
 		}
+		b.out.image(st.imageID)
 	}
 	return nil
 }

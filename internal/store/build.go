@@ -43,8 +43,8 @@ type StepOptions struct {
 	// Config is the new image's config, its history already carrying the step;
 	// its RootFS is filled here.
 	Config *dockerspec.DockerOCIImage
-	// ParentLayer is the top layer of the image the step started from ("" for scratch).
-	ParentLayer string
+	// Parent is the image the step started from ("" for scratch), ParentLayer its top layer.
+	Parent, ParentLayer string
 	// ContainerLayer, when set, is a container's layer whose changes become the
 	// step's new layer; empty makes an image of the parent's layers (a step that
 	// changed only the config).
@@ -112,7 +112,7 @@ func (s *Store) CreateStepImage(opts StepOptions) (*Image, error) {
 			}
 			return s.newImage(existing), nil
 		}
-		img, err = s.createLocalImage(top, cfgJSON, nil)
+		img, err = s.createLocalImage(top, cfgJSON, nil, opts.Parent)
 	}
 	if err != nil {
 		if made != nil {

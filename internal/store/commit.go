@@ -84,7 +84,7 @@ func (s *Store) Commit(ctx context.Context, layerID, parentImageID string, opts 
 	cfgJSON, err := json.Marshal(cfg)
 	var img *Image
 	if err == nil {
-		img, err = s.createLocalImage(layer, cfgJSON, names)
+		img, err = s.createLocalImage(layer, cfgJSON, names, "")
 	}
 	if err != nil {
 		_ = s.store.DeleteLayer(layer.ID)

@@ -32,6 +32,22 @@ type ImportOptions struct {
 // repository digest for them, though containers-storage records a manifest digest.
 const localFlag = "wren-local"
 
+// parentFlag records the image a build step started from: an unnamed image
+// that is another's parent is an intermediate image, which docker images
+// shows only with -a and a dangling prune keeps (it is the build cache).
+const parentFlag = "wren-parent"
+
+// parents are the IDs of the images some other image was built on.
+func parents(imgs []storage.Image) map[string]bool {
+	out := map[string]bool{}
+	for i := range imgs {
+		if p, ok := imgs[i].Flags[parentFlag].(string); ok && p != "" {
+			out[p] = true
+		}
+	}
+	return out
+}
+
 // Import makes a one-layer image from a root filesystem tarball, plain or
 // compressed (gzip, bzip2, xz, zstd). Nothing is left in the store when it fails.
 func (s *Store) Import(ctx context.Context, tarball io.Reader, opts ImportOptions) (*Image, error) {
@@ -62,7 +78,7 @@ func (s *Store) Import(ctx context.Context, tarball io.Reader, opts ImportOption
 	})
 	var img *Image
 	if err == nil {
-		img, err = s.createLocalImage(layer, cfgJSON, names)
+		img, err = s.createLocalImage(layer, cfgJSON, names, "")
 	}
 	if err != nil {
 		err = fmt.Errorf("import: %w", err)
@@ -86,8 +102,9 @@ func historyComment(opts ImportOptions) string {
 
 // createLocalImage records an image whose top layer is top (nil for an image
 // without layers) and whose config is cfgJSON: an OCI config and manifest, so
-// containers-image reads it like a pulled image (push, save, the runtime's ImageConfig).
-func (s *Store) createLocalImage(top *storage.Layer, cfgJSON []byte, names []string) (*Image, error) {
+// containers-image reads it like a pulled image (push, save, the runtime's
+// ImageConfig). parent, when set, is the image a build step made it from.
+func (s *Store) createLocalImage(top *storage.Layer, cfgJSON []byte, names []string, parent string) (*Image, error) {
 	now := time.Now().UTC()
 	cfgDigest := digest.FromBytes(cfgJSON)
 	// The layers are described uncompressed: that is how the store holds them,
@@ -119,10 +136,14 @@ func (s *Store) createLocalImage(top *storage.Layer, cfgJSON []byte, names []str
 		return nil, err
 	}
 	manDigest := digest.FromBytes(manJSON)
+	flags := map[string]any{localFlag: true}
+	if parent != "" {
+		flags[parentFlag] = parent
+	}
 	stored, err := s.store.CreateImage(cfgDigest.Encoded(), nil, topID, "", &storage.ImageOptions{
 		CreationDate: now,
 		Digest:       manDigest,
-		Flags:        map[string]any{localFlag: true},
+		Flags:        flags,
 		BigData: []storage.ImageBigDataOption{
 			{Key: cfgDigest.String(), Data: cfgJSON, Digest: cfgDigest},
 			{Key: storage.ImageDigestBigDataKey, Data: manJSON, Digest: manDigest},

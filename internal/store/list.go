@@ -14,8 +14,8 @@ import (
 // ListOptions select what ListImages returns. The zero value lists every
 // image, one entry per name, as docker images does.
 type ListOptions struct {
-	// All also lists intermediate images; wren keeps none yet apart from
-	// dangling ones, which docker shows without -a too.
+	// All also lists intermediate images: the unnamed steps of a build that
+	// later steps were built on.
 	All bool
 	// Filters are docker's key=value filters: dangling=true|false,
 	// reference=pattern, label=key[=value], before=image, since=image.
@@ -43,7 +43,11 @@ func (s *Store) ListImages(ctx context.Context, opts ListOptions) ([]ImageEntry,
 		return nil, fmt.Errorf("list images: %w", err)
 	}
 	var out []ImageEntry
+	intermediate := parents(imgs)
 	for i := range imgs {
+		if !opts.All && len(imgs[i].Names) == 0 && intermediate[imgs[i].ID] {
+			continue
+		}
 		img := s.newImage(&imgs[i])
 		ok, err := f.matchImage(ctx, s, img)
 		if err != nil {

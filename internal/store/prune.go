@@ -44,9 +44,10 @@ func (s *Store) PruneImages(ctx context.Context, opts PruneOptions) (*PruneRepor
 		}
 	}
 	rep := &PruneReport{}
+	intermediate := parents(imgs)
 	for i := range imgs {
 		stored := &imgs[i]
-		if len(stored.Names) > 0 && !opts.All {
+		if !opts.All && (len(stored.Names) > 0 || intermediate[stored.ID]) {
 			continue
 		}
 		img := s.newImage(stored)

@@ -1,0 +1,2 @@
+FROM buildbase AS one
+COPY --from=nosuchstage /x /x

@@ -1,0 +1,2 @@
+FROM buildbase
+SHELL ["/bin/sh" "-c"]

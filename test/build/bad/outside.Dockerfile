@@ -1,0 +1,2 @@
+FROM buildbase
+COPY ../x /x

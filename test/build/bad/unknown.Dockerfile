@@ -1,0 +1,3 @@
+FROM buildbase
+RUN true
+FOO bar
