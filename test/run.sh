@@ -145,7 +145,9 @@ for helper in "$(dirname "$wren_src")"/wren-*; do
 done
 # The tests run as other users, who may not be able to read the checkout.
 cp -r "$repo/test/bats/." "$work/bats/"
-chmod -R a+rX "$work/bats"
+# The build tests' Dockerfiles and contexts, found beside the bats files.
+cp -r "$repo/test/build" "$work/build"
+chmod -R a+rX "$work/bats" "$work/build"
 "$repo/hack/mkrootfs.sh" "$work/busybox.tar"
 chmod 0644 "$work/busybox.tar"
 read -r image_id diff_id < <("$repo/test/lib/mkoci.sh" "$work/busybox.tar" "$work/oci")
