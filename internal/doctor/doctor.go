@@ -391,11 +391,11 @@ func (h Host) cgroups(root bool) Result {
 		r.Status, r.Detail = OK, "cgroups v2"
 		return r
 	}
-	d := sysinfo.UserDelegation(h.CgroupRoot, h.UID, h.Owner)
+	d, why := sysinfo.UserDelegation(h.CgroupRoot, filepath.Join(h.Proc, "self/cgroup"), h.Owner)
 	if d == nil {
 		r.Status = Warn
-		r.Detail = fmt.Sprintf("cgroups v2 without controllers delegated to uid %d: resource limits are ignored", h.UID)
-		r.Fix = "as root: mkdir -p /etc/systemd/system/user@.service.d && printf '[Service]\\nDelegate=cpu cpuset io memory pids\\n' > /etc/systemd/system/user@.service.d/delegate.conf && systemctl daemon-reload; then log in again"
+		r.Detail = "cgroups v2, but " + why + ": resource limits are ignored"
+		r.Fix = "as root: mkdir -p /etc/systemd/system/user@.service.d && printf '[Service]\\nDelegate=cpu cpuset io memory pids\\n' > /etc/systemd/system/user@.service.d/delegate.conf && systemctl daemon-reload; then log in again, or run wren in a delegated scope: systemd-run --user --scope -p Delegate=yes wren …"
 		return r
 	}
 	r.Status, r.Detail = OK, "cgroups v2, delegated: "+strings.Join(d.Controllers, " ")

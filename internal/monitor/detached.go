@@ -191,6 +191,7 @@ func (d *detached) runOnce(started func()) (int, error) {
 	d.result.StartedAt = time.Now().UTC()
 	d.result.FinishedAt = time.Time{}
 	d.result.Error = ""
+	d.result.OOMKilled = false
 	_ = bundle.WriteResult(d.b.ResultFile, &d.result)
 	startedAt := d.result.StartedAt
 	d.resMu.Unlock()
@@ -224,6 +225,13 @@ func (d *detached) runOnce(started func()) (int, error) {
 	d.stdin = nil
 	d.task = nil
 	d.mu.Unlock()
+	oom := task.OOMKilled()
+	d.resMu.Lock()
+	d.result.OOMKilled = oom
+	d.resMu.Unlock()
+	if oom {
+		emit(d.b, mobyevents.ActionOOM, nil)
+	}
 	if outR != nil {
 		outR.Close()
 		errR.Close()

@@ -146,8 +146,12 @@ func runForeground(b *bundle.Bundle) int {
 	}()
 	code, err := task.Wait()
 	output.Wait()
+	oom := task.OOMKilled()
 	_ = task.Destroy()
-	res := &bundle.Result{MonitorPid: os.Getpid(), ExitCode: code, StartedAt: started, FinishedAt: time.Now().UTC()}
+	if oom {
+		emit(b, mobyevents.ActionOOM, nil)
+	}
+	res := &bundle.Result{MonitorPid: os.Getpid(), ExitCode: code, OOMKilled: oom, StartedAt: started, FinishedAt: time.Now().UTC()}
 	if err != nil {
 		res.Error = err.Error()
 	}

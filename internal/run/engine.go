@@ -279,6 +279,10 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 			return "", nil, err
 		}
 	}
+	cgroupsPath, err := e.rootlessCgroup(c)
+	if err != nil {
+		return "", nil, err
+	}
 	var initPath string
 	if c.Options.Init {
 		if initPath, err = bundle.InitPath(); err != nil {
@@ -297,7 +301,26 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 		UserNS:      ns,
 		DefaultUser: defaultUser,
 		Labels:      c.Labels,
+		CgroupsPath: cgroupsPath,
 	}, nil
+}
+
+// rootlessCgroup is the cgroup of a user's container with limits, in the
+// user's delegated cgroup v2 subtree; "" for root, for a container without
+// limits, and where nothing is delegated (create warned of that).
+func (e *Engine) rootlessCgroup(c *Container) (string, error) {
+	if !config.Rootless() {
+		return "", nil
+	}
+	l, err := parseResources(&c.Options.Resources)
+	if err != nil || l.empty() {
+		return "", err
+	}
+	h := detectCgroupHost()
+	if h.delegation == nil {
+		return "", nil
+	}
+	return delegatedCgroup(sysinfo.CgroupRoot, h.delegation, c.ID)
 }
 
 // labelsInUse are the SELinux labels of every container, whose levels a new one must not take.

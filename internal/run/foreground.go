@@ -90,6 +90,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		Status:     StateExited,
 		ExitCode:   res.ExitCode,
 		Error:      res.Error,
+		OOMKilled:  res.OOMKilled,
 		StartedAt:  res.StartedAt,
 		FinishedAt: res.FinishedAt,
 	}

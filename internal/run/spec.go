@@ -57,6 +57,9 @@ type SpecInput struct {
 	DefaultUser string
 	// Labels are the container's SELinux labels (empty without SELinux).
 	Labels Labels
+	// CgroupsPath is a rootless container's own cgroup in the user's delegated
+	// subtree; empty, root's default (see runtime.Start) or none.
+	CgroupsPath string
 }
 
 // initInContainer is where --init's binary appears: /dev is a tmpfs of the
@@ -205,6 +208,9 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 	}
 	if err := applyResources(s, &opts.Resources); err != nil {
 		return nil, err
+	}
+	if s.Linux.Resources != nil && in.CgroupsPath != "" {
+		s.Linux.CgroupsPath = in.CgroupsPath
 	}
 	return s, nil
 }

@@ -173,8 +173,10 @@ func parseCPUList(s string) (map[int]bool, error) {
 type cgroupHost struct {
 	rootless bool
 	v2       bool
-	// delegation is the user's delegated cgroup v2 subtree, nil without one.
-	delegation *sysinfo.Delegation
+	// delegation is the user's delegated cgroup v2 subtree, nil without one
+	// and then noDelegation says why.
+	delegation   *sysinfo.Delegation
+	noDelegation string
 	// swap and blkioWeight: cgroups v1 has memory.memsw and a weight file
 	// only with swap accounting and the BFQ scheduler.
 	swap, blkioWeight bool
@@ -185,7 +187,7 @@ var detectCgroupHost = func() cgroupHost {
 	h := cgroupHost{rootless: config.Rootless(), v2: sysinfo.CgroupV2(sysinfo.CgroupRoot)}
 	if h.v2 {
 		if h.rootless {
-			h.delegation = sysinfo.UserDelegation(sysinfo.CgroupRoot, config.HostUID(), os.Geteuid())
+			h.delegation, h.noDelegation = sysinfo.UserDelegation(sysinfo.CgroupRoot, sysinfo.SelfCgroup, os.Geteuid())
 		}
 		h.swap, h.blkioWeight = true, true
 		return h
@@ -211,7 +213,7 @@ func (h cgroupHost) resources(l limits) (*specs.LinuxResources, []string) {
 		if !h.v2 {
 			return nil, []string{"WARNING: Resource limits are not supported and ignored on cgroups V1 rootless systems: boot with cgroups v2 (systemd.unified_cgroup_hierarchy=1) and a systemd user session that delegates controllers (see wren doctor)"}
 		}
-		return nil, []string{"WARNING: Resource limits are ignored: no cgroup v2 controllers are delegated to this user: run systemd with Delegate=yes for user@.service and log in through a systemd session (see wren doctor)"}
+		return nil, []string{"WARNING: Resource limits are ignored: " + h.noDelegation + ": run wren in a systemd user session with Delegate=yes for user@.service, or in a delegated scope (systemd-run --user --scope -p Delegate=yes wren …); see wren doctor"}
 	}
 	var warnings []string
 	r := &specs.LinuxResources{}

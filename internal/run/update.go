@@ -83,7 +83,9 @@ func (e *Engine) Update(ref string, o UpdateOptions) ([]string, error) {
 	if resourcesChanged {
 		warnings = ResourceWarnings(&r)
 		if c.Running() && len(warnings) == 0 {
-			warnings = append(warnings, "WARNING: the container is running: its new resource limits take effect when it next starts")
+			if err := applyLive(c, &r); err != nil {
+				warnings = append(warnings, fmt.Sprintf("WARNING: the running container's limits were not changed (%v): they take effect when it next starts", err))
+			}
 		}
 	}
 	if err := e.Records.Save(c); err != nil {
@@ -123,4 +125,18 @@ func (e *Engine) setMonitorRestart(c *Container, p bundle.RestartPolicy) error {
 		return fmt.Errorf("monitor answered %q", strings.TrimSpace(reply))
 	}
 	return nil
+}
+
+// applyLive writes a running container's new limits into its cgroup, as
+// docker update does.
+func applyLive(c *Container, r *Resources) error {
+	l, err := parseResources(r)
+	if err != nil {
+		return err
+	}
+	res, _ := detectCgroupHost().resources(l)
+	if res == nil {
+		return nil
+	}
+	return updateCgroup(cgroupRoot, cgroupPaths(c.State.Pid), c.ID, res)
 }

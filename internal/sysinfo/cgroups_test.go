@@ -4,66 +4,76 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
+	"strings"
 	"testing"
 )
 
-// fakeUserSlice makes root/user.slice/user-UID.slice/user@UID.service with the
-// given cgroup.controllers, as systemd lays out a delegated user manager.
-func fakeUserSlice(t *testing.T, uid int, controllers string) (root, dir string) {
+// fakeTree makes a cgroup2 tree under a temporary root as systemd lays out a
+// user manager with Delegate=yes: user.slice/user-UID.slice (root's) and
+// user@UID.service/app.slice/x.scope under it, owned by owner, with
+// controllers in user@UID.service, and a /proc/self/cgroup naming cgroup self.
+func fakeTree(t *testing.T, owner int, controllers, self string) (root, service, selfFile string) {
 	t.Helper()
 	root = t.TempDir()
-	slice := filepath.Join(root, "user.slice", "user-"+itoa(uid)+".slice")
-	dir = filepath.Join(slice, "user@"+itoa(uid)+".service")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	slice := filepath.Join(root, "user.slice", "user-1000.slice")
+	service = filepath.Join(slice, "user@1000.service")
+	leaf := filepath.Join(service, "app.slice", "x.scope")
+	if err := os.MkdirAll(leaf, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(slice, "cgroup.subtree_control"), []byte(controllers), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(service, "cgroup.controllers"), []byte(controllers), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cgroup.controllers"), []byte(controllers), 0o644); err != nil {
+	for _, d := range []string{service, filepath.Join(service, "app.slice"), leaf} {
+		if err := os.Chown(d, owner, owner); err != nil {
+			t.Fatal(err)
+		}
+	}
+	selfFile = filepath.Join(root, "self.cgroup")
+	if err := os.WriteFile(selfFile, []byte("0::"+self+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return root, dir
+	return root, service, selfFile
 }
 
-func itoa(i int) string { return strconv.Itoa(i) }
-
 func TestUserDelegation(t *testing.T) {
-	uid := os.Getuid()
-	root, dir := fakeUserSlice(t, uid, "cpu memory pids\n")
-	d := UserDelegation(root, uid, uid)
-	if d == nil {
-		t.Fatal("no delegation found")
+	if os.Getuid() != 0 {
+		t.Skip("making a tree of another owner needs root")
 	}
-	if d.Path != dir || !reflect.DeepEqual(d.Controllers, []string{"cpu", "memory", "pids"}) {
-		t.Fatalf("got %+v", d)
+	// Running in the user's manager's subtree: its top is the delegation.
+	root, service, self := fakeTree(t, 1000, "cpu memory pids\n", "/user.slice/user-1000.slice/user@1000.service/app.slice/x.scope")
+	d, why := UserDelegation(root, self, 1000)
+	if d == nil || d.Path != service || !reflect.DeepEqual(d.Controllers, []string{"cpu", "memory", "pids"}) {
+		t.Fatalf("got %+v %q", d, why)
 	}
 	if !d.Has("memory") || d.Has("io") {
 		t.Fatalf("Has: %+v", d)
 	}
-}
-
-func TestUserDelegationNone(t *testing.T) {
-	uid := os.Getuid()
-	// No controllers enabled for the user's manager.
-	root, _ := fakeUserSlice(t, uid, "\n")
-	if d := UserDelegation(root, uid, uid); d != nil {
-		t.Fatalf("empty controllers: got %+v", d)
+	// The same tree seen by another owner (or a session scope of root's): none, and why.
+	if d, why := UserDelegation(root, self, 2000); d != nil || !strings.Contains(why, "not delegated") || !strings.Contains(why, "x.scope") {
+		t.Fatalf("other owner: %+v %q", d, why)
 	}
-	// No user slice at all (cgroups v1, or no systemd).
-	if d := UserDelegation(t.TempDir(), uid, uid); d != nil {
-		t.Fatalf("no slice: got %+v", d)
+	// A process outside the subtree, in root's slice (an ssh session's scope).
+	root, _, self = fakeTree(t, 1000, "cpu memory\n", "/user.slice/user-1000.slice")
+	if d, why := UserDelegation(root, self, 1000); d != nil || why == "" {
+		t.Fatalf("session outside the subtree: %+v %q", d, why)
 	}
-	// A subtree owned by someone else is not the user's.
-	root, _ = fakeUserSlice(t, uid+1, "memory")
-	if d := UserDelegation(root, uid+1, uid+1); d != nil {
-		t.Fatalf("other owner: got %+v", d)
+	// Delegated but with no controllers to hand down.
+	root, _, self = fakeTree(t, 1000, "\n", "/user.slice/user-1000.slice/user@1000.service/app.slice/x.scope")
+	if d, why := UserDelegation(root, self, 1000); d != nil || !strings.Contains(why, "no controllers") {
+		t.Fatalf("no controllers: %+v %q", d, why)
 	}
-	// The user's own uid is 0 inside wren's user namespace.
-	root, _ = fakeUserSlice(t, 1000, "memory")
-	if d := UserDelegation(root, 1000, uid); d == nil {
-		t.Fatal("owned by the caller: no delegation found")
+	// A delegated scope that wren itself runs in directly: processes of its own.
+	root, service, self = fakeTree(t, 1000, "cpu memory\n", "/user.slice/user-1000.slice/user@1000.service/app.slice/x.scope")
+	os.WriteFile(filepath.Join(service, "cgroup.procs"), []byte("123\n"), 0o644)
+	if d, why := UserDelegation(root, self, 1000); d != nil || !strings.Contains(why, "processes of its own") {
+		t.Fatalf("busy top: %+v %q", d, why)
+	}
+	// cgroups v1 only: no 0:: line.
+	v1 := filepath.Join(t.TempDir(), "cgroup")
+	os.WriteFile(v1, []byte("4:memory:/user.slice\n"), 0o644)
+	if d, why := UserDelegation(root, v1, 1000); d != nil || why == "" {
+		t.Fatalf("v1: %+v %q", d, why)
 	}
 	var nilD *Delegation
 	if nilD.Has("memory") {

@@ -75,3 +75,23 @@ limits_apply() {
 		run -125 wren inspect "$name"
 	done
 }
+
+@test "resources: a container the OOM killer ends is OOMKilled, with an oom event" {
+	limits_apply || skip "no memory limit applies for this user: OOMKilled is never set (cgroups v1 rootless)"
+	run --separate-stderr -137 wren run --name "$name" -m 8m "$RES_IMAGE" sh -c 'x=a; while :; do x="$x$x"; done'
+	run -0 wren inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' "$name"
+	assert_output "true 137"
+	run -0 wren events --since 1m --until 0s --filter event=oom --filter container="$name"
+	assert_match "container oom "
+	# Detached, through its monitor, too; a clean exit is not an OOM.
+	rm_containers "$name"
+	wren run -d --name "$name" -m 8m "$RES_IMAGE" sh -c 'x=a; while :; do x="$x$x"; done' >/dev/null
+	run -0 wren wait "$name"
+	assert_output 137
+	run -0 wren inspect -f '{{.State.OOMKilled}}' "$name"
+	assert_output true
+	rm_containers "$name"
+	run -0 wren run --name "$name" -m 64m "$RES_IMAGE" true
+	run -0 wren inspect -f '{{.State.OOMKilled}}' "$name"
+	assert_output false
+}

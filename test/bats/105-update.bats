@@ -48,6 +48,25 @@ teardown() {
 	assert_output "67108864 50 always"
 }
 
+@test "update of a running container's limits rewrites its cgroup" {
+	rootless && skip "limits reach no cgroup of a user's on cgroups v1; the delegated v2 path is unit-tested"
+	[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] || skip "cgroup v1 layout only"
+	local id
+	id=$(wren run -d --name "$name" -m 64m --pids-limit 10 --cpus 0.5 "$UPD_IMAGE" sleep 60)
+	run -0 --separate-stderr wren update -m 32m --memory-swap 64m --pids-limit 20 --cpus 1 --cpu-shares 512 "$name"
+	assert_equal "" "$stderr"
+	assert_equal 33554432 "$(cat "/sys/fs/cgroup/memory/wren/$id/memory.limit_in_bytes")"
+	assert_equal 67108864 "$(cat "/sys/fs/cgroup/memory/wren/$id/memory.memsw.limit_in_bytes")"
+	assert_equal 20 "$(cat "/sys/fs/cgroup/pids/wren/$id/pids.max")"
+	assert_equal 100000 "$(cat "/sys/fs/cgroup/cpu/wren/$id/cpu.cfs_quota_us")"
+	assert_equal 512 "$(cat "/sys/fs/cgroup/cpu/wren/$id/cpu.shares")"
+	# Raising the limit above the old memory+swap moves both, in the order v1 needs.
+	run -0 --separate-stderr wren update -m 128m --memory-swap 256m "$name"
+	assert_equal 134217728 "$(cat "/sys/fs/cgroup/memory/wren/$id/memory.limit_in_bytes")"
+	run -0 wren inspect -f '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}' "$name"
+	assert_output "134217728 20"
+}
+
 @test "bad input changes nothing: unknown policy, bad memory, --rm with a policy" {
 	wren create --name "$name" --restart no "$UPD_IMAGE" true >/dev/null
 	run -125 --separate-stderr wren update --restart sometimes "$name"
