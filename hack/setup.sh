@@ -27,10 +27,11 @@ command -v apt-get >/dev/null || die "apt-get not found: this script sets up Deb
 packages=(
 	uidmap fuse-overlayfs passt slirp4netns            # rootless: id maps, layers, network
 	gcc make pkg-config libseccomp-dev libsqlite3-dev  # cgo build with the seccomp and libsqlite3 tags
+	libc6-dev                                          # also the static UDP echo of test/bats/110-network.bats
 	busybox-static                                     # the offline demo and test image
 	bats docker-registry skopeo jq expect tmux         # integration tests
 	apache2-utils openssl                              # integration tests: htpasswd and a test CA
-	hyperfine                                          # bench/
+	hyperfine iperf3                                   # bench/ (iperf3: bench/network.sh)
 	git ca-certificates
 )
 missing=()

@@ -29,6 +29,11 @@ type Bundle struct {
 
 	// Exec runs Spec.Process in the running container ID instead of starting it.
 	Exec bool `json:"exec,omitempty"`
+	// NetworkGateFD, when set, is a pipe the monitor inherits: the first
+	// start creates the container, then waits there for wren to finish its
+	// network (see WaitGate) before the user's process runs. Network helpers
+	// start beside the container's creation instead of before it.
+	NetworkGateFD int `json:"networkGateFd,omitempty"`
 
 	// The rest concerns detached containers, which the monitor owns alone.
 	Detach bool `json:"detach,omitempty"`

@@ -45,7 +45,7 @@ type detached struct {
 func runDetached(b *bundle.Bundle, ready *os.File) int {
 	// The monitor outlives the wren that started it and belongs to no terminal.
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGPIPE, syscall.SIGTTIN, syscall.SIGTTOU)
-	d := &detached{b: b, rt: &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless}, hub: &hub{}, attached: make(chan struct{})}
+	d := &detached{b: b, rt: &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless, BeforeExec: networkGate(b)}, hub: &hub{}, attached: make(chan struct{})}
 	d.result.MonitorPid = os.Getpid()
 	fail := func(err error) int {
 		code := errdefs.Code(err)

@@ -89,7 +89,7 @@ func runForeground(b *bundle.Bundle) int {
 	if b.Interactive {
 		stdio.Stdin = os.Stdin
 	}
-	rt := &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless}
+	rt := &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless, BeforeExec: networkGate(b)}
 	var task *runtime.Task
 	var err error
 	if b.Exec {

@@ -40,6 +40,9 @@ type Container struct {
 	State   State    `json:"state"`
 	// Labels are its SELinux labels, empty where SELinux is not enabled.
 	Labels Labels `json:"labels,omitempty"`
+	// Net is how the container is connected while it runs (nil otherwise):
+	// kept so that whoever stops it can undo it.
+	Net *NetworkState `json:"net,omitempty"`
 	// Warnings are what Create tells its caller of options the host ignores
 	// (docker's create response has them); they are not recorded.
 	Warnings []string `json:"-"`

@@ -10,6 +10,7 @@ import (
 
 	mobyevents "github.com/moby/moby/api/types/events"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -71,8 +72,9 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 			return nil, err
 		}
 	}
-	if opts.Network != "" && opts.Network != "none" && opts.Network != "host" {
-		return nil, errdefs.Invalid("network %q is not available yet: use none or host", opts.Network)
+	// Checked before the image is pulled, and again with its EXPOSE.
+	if _, err := e.checkNetwork(&opts, nil); err != nil {
+		return nil, err
 	}
 	if err := CheckSecurity(&opts.Security, opts.Network); err != nil {
 		return nil, err
@@ -85,6 +87,10 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		return nil, err
 	}
 	img, imgCfg, err := e.resolveImage(ctx, &opts)
+	if err != nil {
+		return nil, err
+	}
+	netWarnings, err := e.checkNetwork(&opts, imgCfg.Config.ExposedPorts)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +197,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		State:   State{Status: StateCreated},
 		Labels:  labels,
 	}
-	c.Warnings = ResourceWarnings(&opts.Resources)
+	c.Warnings = append(ResourceWarnings(&opts.Resources), netWarnings...)
 	if err := e.Records.Save(c); err != nil {
 		return nil, err
 	}
@@ -199,8 +205,10 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	return c, nil
 }
 
-// prepare mounts the container's root and builds its spec.
-func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecInput, retErr error) {
+// prepare mounts the container's root and builds its spec. The /etc files
+// are written for the network as far as startNetwork has made it, and
+// rewritten by networkReady.
+func (e *Engine) prepare(ctx context.Context, c *Container, pendingNetwork bool) (_ string, _ *SpecInput, retErr error) {
 	rootfs, err := e.Store.Storage().Mount(c.ID, c.Labels.Mount)
 	if err != nil {
 		return "", nil, fmt.Errorf("mount container %s: %w", c.ID[:12], err)
@@ -222,7 +230,7 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 	if c.Options.TTY && !hasEnv(env, "TERM") {
 		env = append(env, "TERM=xterm")
 	}
-	files, err := etcFiles(e.Records.Path(c.ID), c.Options.Hostname, c.Options.Network, c.Options.AddHosts)
+	netnsPath, files, err := e.networkFiles(c, pendingNetwork)
 	if err != nil {
 		return "", nil, err
 	}
@@ -302,6 +310,7 @@ func (e *Engine) prepare(ctx context.Context, c *Container) (_ string, _ *SpecIn
 		DefaultUser: defaultUser,
 		Labels:      c.Labels,
 		CgroupsPath: cgroupsPath,
+		NetnsPath:   netnsPath,
 	}, nil
 }
 
@@ -363,6 +372,10 @@ func (e *Engine) imageConfigByID(ctx context.Context, id string) (*v1.Image, err
 func (e *Engine) Remove(c *Container) error { return e.remove(c, c.Options.Remove) }
 
 func (e *Engine) remove(c *Container, volumes bool) error {
+	// A monitor that died without its cleanup leaves the network up.
+	if err := e.teardownNetwork(c); err != nil {
+		logrus.Warnf("container %s: %v", c.ID[:12], err)
+	}
 	_, _ = e.Store.Storage().Unmount(c.ID, true)
 	if err := e.Store.Storage().DeleteContainer(c.ID); err != nil && !errors.Is(err, storage.ErrContainerUnknown) {
 		return fmt.Errorf("remove container %s: %w", c.ID[:12], err)

@@ -123,7 +123,7 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, s Streams)
 	}
 	defer os.Remove(bundlePath)
 	defer os.Remove(b.ResultFile)
-	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, o.Interactive, func(int) {})
+	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, o.Interactive, nil, func(int) {})
 	if err != nil {
 		return -1, err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -40,7 +41,12 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	if err != nil {
 		return -1, err
 	}
-	_, in, err := e.prepare(ctx, c)
+	waitNet, err := e.startNetwork(c)
+	defer e.waitAndTeardown(c, waitNet)
+	if err != nil {
+		return -1, err
+	}
+	_, in, err := e.prepare(ctx, c, waitNet != nil)
 	if err != nil {
 		return -1, err
 	}
@@ -72,19 +78,37 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		LogLevel:    e.Config.LogLevel,
 		Events:      e.monitorEvents(c, ""),
 	}
+	var gateR, gateW *os.File
+	if waitNet != nil {
+		if gateR, gateW, err = os.Pipe(); err != nil {
+			return -1, err
+		}
+		defer gateR.Close()
+		defer gateW.Close()
+		b.NetworkGateFD = 3
+	}
 	bundlePath := filepath.Join(dir, "bundle.json")
 	if err := bundle.Write(bundlePath, b); err != nil {
 		return -1, err
 	}
 	_ = os.Remove(b.ResultFile)
 
-	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, func(pid int) {
+	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, gateR, func(pid int) {
 		// Recorded for --rm too: ps lists it, and kill, stop and exec reach it.
 		c.State = State{Status: StateRunning, MonitorPid: pid, BootID: bootID(), StartedAt: time.Now().UTC()}
 		_ = e.Records.Save(c)
+		if gateW != nil {
+			gateR.Close()
+			bundle.OpenGate(gateW, e.networkReady(c, waitNet))
+			gateW.Close()
+			_ = e.Records.Save(c)
+		}
 	})
 	if err != nil {
 		return -1, err
+	}
+	if err := e.teardownNetwork(c); err != nil {
+		logrus.Warnf("container %s: %v", c.ID[:12], err)
 	}
 	c.State = State{
 		Status:     StateExited,
@@ -111,9 +135,12 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 
 // runMonitor runs wren-monitor on a bundle with the caller's stdio, passes the
 // caller's signals on, and returns what the monitor recorded.
-func runMonitor(monitorPath, bundlePath, resultFile string, s Streams, interactive bool, started func(pid int)) (*bundle.Result, error) {
+func runMonitor(monitorPath, bundlePath, resultFile string, s Streams, interactive bool, gate *os.File, started func(pid int)) (*bundle.Result, error) {
 	cmd := exec.Command(monitorPath, "run", bundlePath)
 	cmd.Args[0] = "wren-monitor"
+	if gate != nil {
+		cmd.ExtraFiles = []*os.File{gate}
+	}
 	cmd.Stdout, cmd.Stderr = s.Out, s.Err
 	if interactive {
 		cmd.Stdin = s.In

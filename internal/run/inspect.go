@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"time"
@@ -114,20 +115,25 @@ func InspectResponse(c *Container, in InspectInput) *mobycontainer.InspectRespon
 		ProcessLabel: c.Labels.Process,
 		MountLabel:   c.Labels.Mount,
 		HostConfig: &mobycontainer.HostConfig{
-			LogConfig:      mobycontainer.LogConfig{Type: logDriver, Config: logOpts},
-			NetworkMode:    mobycontainer.NetworkMode(c.NetworkName()),
-			RestartPolicy:  restartPolicy(o.Restart),
-			AutoRemove:     o.Remove,
-			ExtraHosts:     o.AddHosts,
-			Binds:          o.Volumes,
-			VolumesFrom:    o.VolumesFrom,
-			Resources:      inspectResources(&o.Resources),
-			UsernsMode:     mobycontainer.UsernsMode(o.Security.UsernsMode),
-			SecurityOpt:    o.Security.SecurityOpt,
-			Privileged:     o.Security.Privileged,
-			ReadonlyRootfs: o.Security.ReadOnly,
-			CapAdd:         o.Security.CapAdd,
-			CapDrop:        o.Security.CapDrop,
+			LogConfig:       mobycontainer.LogConfig{Type: logDriver, Config: logOpts},
+			NetworkMode:     mobycontainer.NetworkMode(c.NetworkName()),
+			RestartPolicy:   restartPolicy(o.Restart),
+			AutoRemove:      o.Remove,
+			ExtraHosts:      o.AddHosts,
+			Binds:           o.Volumes,
+			VolumesFrom:     o.VolumesFrom,
+			Resources:       inspectResources(&o.Resources),
+			UsernsMode:      mobycontainer.UsernsMode(o.Security.UsernsMode),
+			SecurityOpt:     o.Security.SecurityOpt,
+			Privileged:      o.Security.Privileged,
+			ReadonlyRootfs:  o.Security.ReadOnly,
+			CapAdd:          o.Security.CapAdd,
+			CapDrop:         o.Security.CapDrop,
+			PortBindings:    portBindings(o),
+			PublishAllPorts: o.PublishAll,
+			DNS:             dnsAddrs(o.DNS),
+			DNSSearch:       o.DNSSearch,
+			DNSOptions:      o.DNSOptions,
 		},
 		Config: &mobycontainer.Config{
 			Hostname:     o.Hostname,
@@ -147,18 +153,19 @@ func InspectResponse(c *Container, in InspectInput) *mobycontainer.InspectRespon
 			StopSignal:   firstNonEmpty(o.StopSignal, img.StopSignal),
 		},
 		NetworkSettings: &mobycontainer.NetworkSettings{
-			Ports:    network.PortMap{},
-			Networks: map[string]*network.EndpointSettings{c.NetworkName(): {}},
+			Ports:    networkPorts(c),
+			Networks: map[string]*network.EndpointSettings{c.NetworkName(): endpoint(c)},
 		},
 	}
 	resp.Config.Entrypoint, resp.Config.Cmd = entrypointAndCmd(img, o)
-	if len(img.ExposedPorts) > 0 {
-		resp.Config.ExposedPorts = network.PortSet{}
-		for p := range img.ExposedPorts {
-			if port, err := network.ParsePort(p); err == nil {
-				resp.Config.ExposedPorts[port] = struct{}{}
-			}
+	resp.Config.ExposedPorts = exposedPorts(o)
+	for p := range img.ExposedPorts {
+		if port, err := network.ParsePort(p); err == nil {
+			resp.Config.ExposedPorts[port] = struct{}{}
 		}
+	}
+	if len(resp.Config.ExposedPorts) == 0 {
+		resp.Config.ExposedPorts = nil
 	}
 	if in.Dir != "" {
 		resp.ResolvConfPath = filepath.Join(in.Dir, "resolv.conf")
@@ -292,6 +299,16 @@ func inspectResources(r *Resources) mobycontainer.Resources {
 	}
 	if l.PidsLimit > 0 {
 		out.PidsLimit = &l.PidsLimit
+	}
+	return out
+}
+
+func dnsAddrs(ss []string) []netip.Addr {
+	out := []netip.Addr{}
+	for _, s := range ss {
+		if a, err := netip.ParseAddr(s); err == nil {
+			out = append(out, a)
+		}
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	mobyevents "github.com/moby/moby/api/types/events"
+	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -93,7 +94,16 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	if err != nil {
 		return nil, err
 	}
-	_, in, err := e.prepare(ctx, c)
+	waitNet, err := e.startNetwork(c)
+	defer func() {
+		if retErr != nil {
+			e.waitAndTeardown(c, waitNet)
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	_, in, err := e.prepare(ctx, c, waitNet != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +144,9 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	if e.Config.StorageDriver != "" {
 		b.ExitCommand = append(b.ExitCommand[:1], append([]string{"--storage-driver", e.Config.StorageDriver}, b.ExitCommand[1:]...)...)
 	}
+	if waitNet != nil {
+		b.NetworkGateFD = 4 // after the ready pipe, fd 3
+	}
 	bundlePath := filepath.Join(dir, bundleFile)
 	if err := bundle.Write(bundlePath, b); err != nil {
 		return nil, err
@@ -150,6 +163,17 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	cmd := exec.Command(monitorPath, "run", bundlePath)
 	cmd.Args[0] = "wren-monitor"
 	cmd.ExtraFiles = []*os.File{readyW}
+	var gateW *os.File
+	if waitNet != nil {
+		gateR, w, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		defer gateR.Close()
+		defer w.Close()
+		gateW = w
+		cmd.ExtraFiles = append(cmd.ExtraFiles, gateR)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	err = cmd.Start()
 	readyW.Close()
@@ -173,6 +197,10 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 				conn.Close()
 			}
 		}()
+	}
+	if gateW != nil {
+		bundle.OpenGate(gateW, e.networkReady(c, waitNet))
+		gateW.Close()
 	}
 	line, _ := bufio.NewReader(readyR).ReadString('\n')
 	_ = cmd.Process.Release()
@@ -229,6 +257,9 @@ func (e *Engine) Cleanup(id string) error {
 	}
 	if c.State.Status != StateExited {
 		return nil
+	}
+	if err := e.teardownNetwork(c); err != nil {
+		logrus.Warnf("container %s: %v", c.ID[:12], err)
 	}
 	if err := e.Records.Save(c); err != nil {
 		return err

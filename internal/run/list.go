@@ -240,7 +240,9 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 
-// NetworkName is the network docker ps and inspect name for the container.
+// NetworkName is the network docker ps and inspect name for the container:
+// the default network is Docker's "bridge"; container:<id> and the helpers'
+// modes (pasta:opts) are named as given.
 func (c *Container) NetworkName() string {
 	if c.Options.Network == "" {
 		return "bridge"
@@ -257,7 +259,7 @@ func (c *Container) Summary(now time.Time) mobycontainer.Summary {
 		ImageID: "sha256:" + c.ImageID,
 		Command: c.CommandString(),
 		Created: c.Created.Unix(),
-		Ports:   []mobycontainer.PortSummary{},
+		Ports:   c.PortSummaries(),
 		Labels:  c.Options.Labels,
 		State:   mobycontainer.ContainerState(c.State.Status),
 		Status:  c.StatusString(now),

@@ -1,6 +1,10 @@
 package run
 
-import "time"
+import (
+	"time"
+
+	"github.com/wren-containers/wren/internal/slirp"
+)
 
 // Options are what a user asks of one container: docker run's flags, decoded by
 // the CLI or the API server. Zero values mean Docker's defaults.
@@ -17,18 +21,35 @@ type Options struct {
 	WorkDir    string
 	User       string
 	Hostname   string
-	// Network is none, host, or empty for the default network.
+	// Network is the --network value: empty (or bridge) for the default
+	// network, pasta[:opts], slirp4netns[:opts], none, host,
+	// container:<id> (Create stores the full ID), or a user-defined network.
 	Network string
 	// NetworkAliases (--network-alias) and IP (--ip) apply on a user-defined Network.
 	NetworkAliases []string `json:",omitempty"`
 	IP             string   `json:",omitempty"`
 	// Connected are the user-defined networks added by network connect.
-	Connected   []NetworkAttachment `json:",omitempty"`
-	AddHosts    []string
-	Labels      map[string]string
-	TTY         bool
-	Interactive bool
-	Remove      bool
+	Connected []NetworkAttachment `json:",omitempty"`
+	AddHosts  []string
+	// DNS, DNSSearch and DNSOptions replace the nameservers, search domains
+	// and options of the container's resolv.conf.
+	DNS        []string `json:",omitempty"`
+	DNSSearch  []string `json:",omitempty"`
+	DNSOptions []string `json:",omitempty"`
+	// MacAddress is the container interface's MAC address (--mac-address).
+	MacAddress string `json:",omitempty"`
+	// Publish (-p) and Expose (--expose) are the flags as given; PublishAll is -P.
+	Publish    []string `json:",omitempty"`
+	Expose     []string `json:",omitempty"`
+	PublishAll bool     `json:",omitempty"`
+	// Ports are what Create made of -p and -P: host ports may be 0 (picked at
+	// each start). ExposedPorts are --expose and the image's EXPOSE.
+	Ports        []slirp.PortMapping `json:",omitempty"`
+	ExposedPorts []slirp.PortMapping `json:",omitempty"`
+	Labels       map[string]string
+	TTY          bool
+	Interactive  bool
+	Remove       bool
 	// Pull is the image pull policy: missing (default), always, never.
 	Pull string
 	// TLSVerify, when false, allows a plain-HTTP or unverified registry for the pull.

@@ -60,6 +60,9 @@ type SpecInput struct {
 	// CgroupsPath is a rootless container's own cgroup in the user's delegated
 	// subtree; empty, root's default (see runtime.Start) or none.
 	CgroupsPath string
+	// NetnsPath is the network namespace to join; empty makes a new one
+	// (--network none) or, with --network host, keeps the host's.
+	NetnsPath string
 }
 
 // initInContainer is where --init's binary appears: /dev is a tmpfs of the
@@ -164,7 +167,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 			NoNewPrivileges: true,
 		},
 		Hostname: opts.Hostname,
-		Mounts:   withoutDestinations(defaultMounts(opts.Network == "host", in.Rootless), in.Mounts),
+		Mounts:   withoutDestinations(defaultMounts(foreignNetns(in), in.Rootless), in.Mounts),
 		Linux: &specs.Linux{
 			Namespaces: []specs.LinuxNamespace{
 				{Type: specs.PIDNamespace}, {Type: specs.MountNamespace},
@@ -175,7 +178,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 		},
 	}
 	if opts.Network != "host" {
-		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: in.NetnsPath})
 	}
 	s.Process.SelinuxLabel, s.Linux.MountLabel = in.Labels.Process, in.Labels.Mount
 	if in.UserNS != nil {
@@ -215,7 +218,16 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 	return s, nil
 }
 
-func defaultMounts(hostNetwork, rootless bool) []specs.Mount {
+// foreignNetns reports whether the container's network namespace belongs to
+// another user namespace than its own: the host's seen from wren's user
+// namespace, or one wren made (or another container's) seen from a user
+// namespace of the container's own (--userns).
+func foreignNetns(in *SpecInput) bool {
+	host := in.Opts.Network == "host"
+	return (host && in.Rootless) || (in.UserNS != nil && (host || in.NetnsPath != ""))
+}
+
+func defaultMounts(foreignNetns, rootless bool) []specs.Mount {
 	m := []specs.Mount{
 		{Destination: "/proc", Type: "proc", Source: "proc", Options: []string{"nosuid", "noexec", "nodev"}},
 		{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}},
@@ -227,9 +239,9 @@ func defaultMounts(hostNetwork, rootless bool) []specs.Mount {
 		// gid=5 is tty in most images; a rootless namespace may not map it.
 		m[2].Options = append(m[2].Options, "gid=5")
 	}
-	if hostNetwork && rootless {
-		// sysfs can only be mounted by the owner of the network namespace; with the
-		// host's network a read-only view of the host's /sys is the best there is.
+	if foreignNetns {
+		// sysfs can only be mounted by the owner of the network namespace;
+		// without it a read-only view of the host's /sys is the best there is.
 		m = append(m, specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}})
 	} else {
 		m = append(m, specs.Mount{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}})

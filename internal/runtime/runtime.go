@@ -26,6 +26,9 @@ type Runtime struct {
 	StateDir string
 	// Rootless is true inside wren's user namespace: cgroups may be out of reach.
 	Rootless bool
+	// BeforeExec, when set, runs once Start has created the container and
+	// before its process runs (see bundle.WaitGate).
+	BeforeExec func() error
 }
 
 // Stdio is what the container's process reads and writes when it has no terminal.
@@ -69,7 +72,7 @@ func (r *Runtime) Start(id string, spec *specs.Spec, stdio Stdio, width, height 
 	}
 	p := newProcess(spec.Process)
 	p.Init = true
-	t, err := run(c, p, spec.Process.Terminal, stdio, width, height)
+	t, err := run(c, p, spec.Process.Terminal, stdio, width, height, r.BeforeExec)
 	if err != nil {
 		_ = c.Destroy()
 		return nil, err
@@ -83,7 +86,7 @@ func (r *Runtime) Exec(id string, process *specs.Process, stdio Stdio, width, he
 	if err != nil {
 		return nil, fmt.Errorf("container %s is not running: %w", id, err)
 	}
-	t, err := run(c, newProcess(process), process.Terminal, stdio, width, height)
+	t, err := run(c, newProcess(process), process.Terminal, stdio, width, height, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +95,9 @@ func (r *Runtime) Exec(id string, process *specs.Process, stdio Stdio, width, he
 }
 
 // run starts p in c, with a terminal whose master side comes back over a socket
-// pair, or with the given stdio.
-func run(c *libcontainer.Container, p *libcontainer.Process, terminal bool, stdio Stdio, width, height uint16) (*Task, error) {
+// pair, or with the given stdio. beforeExec, when set, runs between the
+// container's creation and the start of its process; its error ends both.
+func run(c *libcontainer.Container, p *libcontainer.Process, terminal bool, stdio Stdio, width, height uint16, beforeExec func() error) (*Task, error) {
 	t := &Task{container: c, process: p}
 	var consoleParent *os.File
 	if terminal {
@@ -109,8 +113,22 @@ func run(c *libcontainer.Container, p *libcontainer.Process, terminal bool, stdi
 	} else {
 		p.Stdin, p.Stdout, p.Stderr = stdio.Stdin, stdio.Stdout, stdio.Stderr
 	}
-	if err := c.Run(p); err != nil {
-		return nil, startError(err)
+	if beforeExec == nil {
+		if err := c.Run(p); err != nil {
+			return nil, startError(err)
+		}
+	} else {
+		if err := c.Start(p); err != nil {
+			return nil, startError(err)
+		}
+		if err := beforeExec(); err != nil {
+			_ = p.Signal(syscall.SIGKILL)
+			_, _ = p.Wait()
+			return nil, err
+		}
+		if err := c.Exec(); err != nil {
+			return nil, startError(err)
+		}
 	}
 	if consoleParent != nil {
 		master, err := utils.RecvFile(consoleParent)

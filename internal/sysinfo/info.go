@@ -2,6 +2,7 @@ package sysinfo
 
 import (
 	"bufio"
+	"github.com/wren-containers/wren/internal/slirp"
 	"os"
 	"runtime"
 	"strings"
@@ -28,6 +29,9 @@ type Info struct {
 	RunRoot     string
 	StorageMode string
 	ConfigDir   string
+	// NetworkBackend is the helper of the default network: pasta,
+	// slirp4netns, or empty when neither is installed.
+	NetworkBackend string
 }
 
 // Counts is what the caller knows of containers and images.
@@ -37,7 +41,7 @@ type Counts struct {
 
 // GetInfo describes this engine for cfg's store. It runs inside the user namespace.
 func GetInfo(cfg *config.Config, st *store.Store, n Counts) (*Info, error) {
-	in := &Info{}
+	in := &Info{NetworkBackend: slirp.DefaultDriver()}
 	i := &in.Info
 	hostname, _ := os.Hostname()
 	i.ID = hostname

@@ -30,7 +30,7 @@ teardown() {
 	[ "${#lines[@]}" -eq 2 ]
 	local id
 	id=$(wren inspect -f '{{.Id}}' "$name")
-	assert_match "^$id +$PS_IMAGE +\"sh -c 'echo hello world; exit 3'\" +(Less than a second|[0-9]+ seconds) ago +Exited \(3\) (Less than a second|[0-9]+ seconds) ago +$name\$" "${lines[1]}"
+	assert_match "^$id +$PS_IMAGE +\"sh -c 'echo hello world; exit 3'\" +(Less than a second|1 second|[0-9]+ seconds) ago +Exited \(3\) (Less than a second|[0-9]+ seconds) ago +$name\$" "${lines[1]}"
 	run -0 wren ps --filter "name=^$name\$"
 	[ "${#lines[@]}" -eq 1 ]
 }

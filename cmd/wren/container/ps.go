@@ -137,6 +137,7 @@ func newPsRow(c *run.Container, now time.Time, trunc bool) psRow {
 		Names:        c.Name,
 		Labels:       strings.Join(labels, ","),
 		Networks:     c.NetworkName(),
+		Ports:        c.PortsString(),
 		LocalVolumes: "0",
 		labels:       c.Options.Labels,
 	}

@@ -12,7 +12,7 @@ func queryVerbs(g *cli.Globals) []*cobra.Command {
 	ls.Use = "ls [OPTIONS]"
 	ls.Aliases = []string{"ps", "list"}
 	return []*cobra.Command{ls, newInspectCommand(g, false), newLogsCommand(g), newRenameCommand(g),
-		newWaitCommand(g), newTopCommand(g), newPruneCommand(g), newCreateCommand(g), newStatsCommand(g), newCpCommand(g), newUpdateCommand(g)}
+		newWaitCommand(g), newTopCommand(g), newPruneCommand(g), newCreateCommand(g), newStatsCommand(g), newCpCommand(g), newUpdateCommand(g), newPortCommand(g)}
 }
 
 // queryTopLevel are their top-level forms: ps, inspect (containers and images), logs, …
@@ -20,5 +20,5 @@ func queryTopLevel(g *cli.Globals) []*cobra.Command {
 	ps := newPsCommand(g)
 	ps.Aliases = nil
 	return []*cobra.Command{ps, newInspectCommand(g, true), newLogsCommand(g), newRenameCommand(g),
-		newWaitCommand(g), newTopCommand(g), newCreateCommand(g), newStatsCommand(g), newCpCommand(g), newUpdateCommand(g)}
+		newWaitCommand(g), newTopCommand(g), newCreateCommand(g), newStatsCommand(g), newCpCommand(g), newUpdateCommand(g), newPortCommand(g)}
 }

@@ -56,6 +56,11 @@ func printInfo(w io.Writer, in *sysinfo.Info) {
 	}
 	fmt.Fprintf(w, "  Graph Root: %s\n  Run Root: %s\n", in.GraphRoot, in.RunRoot)
 	fmt.Fprintf(w, " Logging Driver: %s\n", i.LoggingDriver)
+	backend := in.NetworkBackend
+	if backend == "" {
+		backend = "none (install passt or slirp4netns)"
+	}
+	fmt.Fprintf(w, " Network Backend: %s\n", backend)
 	fmt.Fprintf(w, " Cgroup Driver: %s\n Cgroup Version: %s\n", i.CgroupDriver, i.CgroupVersion)
 	fmt.Fprintf(w, " Runtimes: %s\n Default Runtime: %s\n", i.DefaultRuntime, i.DefaultRuntime)
 	fmt.Fprintf(w, " Security Options:\n")
