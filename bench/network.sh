@@ -32,6 +32,7 @@ free_port() {
 gbits() {
 	python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
 }
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 server_port=$(free_port)
 iperf3 -s -B 127.0.0.1 -p "$server_port" >/dev/null 2>&1 &
 server=$!
@@ -58,7 +59,9 @@ pub_slirp=$(published --network slirp4netns)
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 bench_header "Networking"
-echo "Rootless; iperf3 -t $secs, one TCP stream, container to a server on the host's 127.0.0.1 (published port: host to container); $(pasta --version 2>/dev/null | head -1 | sed 's/^pasta //' || true)passt $(dpkg-query -W -f='${Version}' passt 2>/dev/null), slirp4netns $(slirp4netns --version | awk 'NR==1 {print $3}')."
+echo "Load average when it started: $load (other sessions' builds and tests share the 2 cores)."
+echo
+echo "Rootless; iperf3 -t $secs, one TCP stream, container to a server on the host's 127.0.0.1 (published port: host to container); passt $(dpkg-query -W -f='${Version}' passt 2>/dev/null), slirp4netns $(slirp4netns --version | awk 'NR==1 {print $3}')."
 echo
 echo "| Path | Gbit/s | × host loopback |"
 echo "|:---|---:|---:|"
