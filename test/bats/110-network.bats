@@ -108,7 +108,7 @@ web() {
 	local name=$1
 	shift
 	wren run -d --name "$name" "$@" "$NET_IMAGE" sh -c \
-		"mkdir /www && echo hello-$name >/www/index.html && exec httpd -f -p 80 -h /www" >/dev/null
+		"mkdir -p /www && echo hello-$name >/www/index.html && exec httpd -f -p 80 -h /www" >/dev/null
 }
 
 @test "default network: egress to the host's loopback through host.containers.internal" {
