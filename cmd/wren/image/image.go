@@ -24,7 +24,7 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 	rm.Aliases = []string{"remove", "rmi"}
 	cmd.AddCommand(newPullCommand(g), ls, newInspectCommand(g), rm, newTagCommand(g), newImportCommand(g),
 		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newHistoryCommand(g), newPruneCommand(g),
-		NewBuildCommand(g))
+		newTreeCommand(g), NewBuildCommand(g))
 	return cmd
 }
 
