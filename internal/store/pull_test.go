@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	digest "github.com/opencontainers/go-digest"
 	"github.com/wren-containers/wren/internal/errdefs"
 )
 
@@ -49,14 +50,22 @@ func (r *recorder) count(suffix string) int {
 // failBlob, when it returns true for a request path, makes that blob fetch fail.
 func testRegistry(t *testing.T, failBlob func(path string) bool) (host string, img v1.Image) {
 	t.Helper()
-	reg := registry.New()
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/") && failBlob != nil && failBlob(r.URL.Path) {
-			http.Error(w, "injected failure", http.StatusInternalServerError)
-			return
-		}
-		reg.ServeHTTP(w, r)
-	}))
+	return testRegistryWith(t, func(reg http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/") && failBlob != nil && failBlob(r.URL.Path) {
+				http.Error(w, "injected failure", http.StatusInternalServerError)
+				return
+			}
+			reg.ServeHTTP(w, r)
+		})
+	})
+}
+
+// testRegistryWith is testRegistry with the registry's handler wrapped by wrap,
+// which may answer a request itself.
+func testRegistryWith(t *testing.T, wrap func(reg http.Handler) http.Handler) (host string, img v1.Image) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(wrap(registry.New()))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -216,4 +225,95 @@ func assertNoImages(t *testing.T, st *Store) {
 	if err != nil || len(imgs) != 0 {
 		t.Errorf("images left: %d %v", len(imgs), err)
 	}
+}
+
+// A registry that drops the connection half-way through a layer: one error,
+// no image and no layer kept; the next pull, with the registry whole again,
+// succeeds.
+func TestPullDisconnectMidBlob(t *testing.T) {
+	st := openTestStore(t)
+	var cut sync.Map // blob path -> already cut once
+	var layerPath string
+	host, img := testRegistryWith(t, func(reg http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet || layerPath == "" || !strings.HasSuffix(r.URL.Path, layerPath) {
+				reg.ServeHTTP(w, r)
+				return
+			}
+			if _, done := cut.LoadOrStore(r.URL.Path, true); done {
+				reg.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			reg.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(body[:len(body)/2])
+			w.(http.Flusher).Flush()
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		})
+	})
+	layers, _ := img.Layers()
+	d, _ := layers[1].Digest()
+	layerPath = "/blobs/" + d.String()
+	ctx := context.Background()
+	_, err := st.Pull(ctx, host+"/test/img:v1", PullOptions{})
+	if err == nil || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("pull through a cut connection: %v", err)
+	}
+	assertNoImages(t, st)
+	// A layer that arrived whole may stay for the next pull, as docker's
+	// do; the cut one must not.
+	cfg, _ := img.ConfigFile()
+	whole := map[string]bool{}
+	for _, d := range cfg.RootFS.DiffIDs {
+		whole[d.String()] = true
+	}
+	cutDiffID, _ := layers[1].DiffID()
+	kept, _ := st.Storage().Layers()
+	for _, l := range kept {
+		if !whole[l.UncompressedDigest.String()] || l.UncompressedDigest.String() == cutDiffID.String() {
+			t.Errorf("layer %s (%s) kept after the failed pull", l.ID, l.UncompressedDigest)
+		}
+	}
+	rec := &recorder{}
+	got, err := st.Pull(ctx, host+"/test/img:v1", PullOptions{Reporter: rec})
+	if err != nil {
+		t.Fatalf("the next pull: %v", err)
+	}
+	if rec.count(": Pull complete")+rec.count(": Already exists") != 2 || rec.count(": Already exists") != len(kept) {
+		t.Errorf("the next pull reported:\n%s", strings.Join(rec.lines, "\n"))
+	}
+	if want, _ := img.ConfigName(); got.ID != want.Hex {
+		t.Errorf("pulled %s, want %s", got.ID, want.Hex)
+	}
+}
+
+// A manifest of a media type nobody knows: one line, invalid input, nothing stored.
+func TestPullUnknownManifestType(t *testing.T) {
+	st := openTestStore(t)
+	host, _ := testRegistryWith(t, func(reg http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/test/odd/manifests/v1") {
+				body := `{"schemaVersion":2,"mediaType":"application/vnd.example.odd.v1+json","layers":[]}`
+				w.Header().Set("Content-Type", "application/vnd.example.odd.v1+json")
+				w.Header().Set("Docker-Content-Digest", digest.FromString(body).String())
+				w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+				if r.Method == http.MethodGet {
+					_, _ = w.Write([]byte(body))
+				}
+				return
+			}
+			reg.ServeHTTP(w, r)
+		})
+	})
+	_, err := st.Pull(context.Background(), host+"/test/odd:v1", PullOptions{})
+	if !errors.Is(err, errdefs.ErrInvalid) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("pull of an unknown manifest type: %v", err)
+	}
+	assertNoImages(t, st)
 }

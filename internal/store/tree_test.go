@@ -18,7 +18,7 @@ func TestTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	child, err := st.createLocalImage(top, []byte(`{"architecture":"amd64","os":"linux","rootfs":{"type":"layers"}}`), []string{"docker.io/tree/child:1"})
+	child, err := st.createLocalImage(top, []byte(`{"architecture":"amd64","os":"linux","rootfs":{"type":"layers"}}`), []string{"docker.io/tree/child:1"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
