@@ -58,8 +58,8 @@ func pastaArgs(o Options, pidFile string) []string {
 			tcp = append(tcp, spec)
 		}
 	}
-	args = append(args, portArgs("-t", tcp)...)
-	args = append(args, portArgs("-u", udp)...)
+	args = append(args, portArgs("-t", tcp, hasOption(o.Extra, "-t", "--tcp-ports"))...)
+	args = append(args, portArgs("-u", udp, hasOption(o.Extra, "-u", "--udp-ports"))...)
 	if o.MacAddress != "" {
 		args = append(args, "--ns-mac-addr", o.MacAddress)
 	}
@@ -72,8 +72,14 @@ func pastaArgs(o Options, pidFile string) []string {
 	return append(args, o.Extra...)
 }
 
-func portArgs(flag string, specs []string) []string {
+// portArgs forwards specs with flag (-t, -u), or none of them: pasta's
+// default would forward every port bound in the namespace. userGiven says
+// the user's own options forward some already.
+func portArgs(flag string, specs []string, userGiven bool) []string {
 	if len(specs) == 0 {
+		if userGiven {
+			return nil
+		}
 		return []string{flag, "none"}
 	}
 	var out []string

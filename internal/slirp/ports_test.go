@@ -172,8 +172,13 @@ func TestPastaArgs(t *testing.T) {
 			t.Errorf("pasta args %q lack %q", args, want)
 		}
 	}
-	if args := strings.Join(pastaArgs(Options{NetnsPath: "/ns"}, "/pid"), " "); !strings.Contains(args, "-t none -u none") {
-		t.Errorf("without ports pasta must forward none: %q", args)
+	if args := strings.Join(pastaArgs(Options{NetnsPath: "/ns"}, "/pid"), " "); !strings.Contains(args, "-t none -u none") || !strings.Contains(args, "--ipv4-only") {
+		t.Errorf("without ports pasta must forward none, IPv4 only: %q", args)
+	}
+	// The user's own forwards replace "none"; pasta refuses both.
+	args = strings.Join(pastaArgs(Options{NetnsPath: "/ns", Extra: []string{"-t", "9000", "-T", "5201"}}, "/pid"), " ")
+	if strings.Contains(args, "-t none") || strings.Contains(args, "-T none") || !strings.Contains(args, "-U none") || strings.Contains(args, "--ipv4-only") {
+		t.Errorf("user options: %q", args)
 	}
 }
 
