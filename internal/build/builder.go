@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -44,6 +45,10 @@ type builder struct {
 	epoch time.Time
 	// cleanups remove the build's temporary files.
 	cleanups []func()
+	// running is the ID of the RUN's container in progress; interrupted is
+	// set once a signal came.
+	running     atomic.Value
+	interrupted atomic.Bool
 }
 
 // stage is the state of the stage being built: its image so far and the
@@ -66,8 +71,8 @@ type stage struct {
 // Build runs a Dockerfile build with wren's runtime and store and names the
 // result. The engine's store is the one images go to.
 func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, retErr error) {
-	if opts.Platform != "" && opts.Platform != "linux/"+runtime.GOARCH && opts.Platform != "linux" {
-		return nil, errdefs.Invalid("platform %q is not supported here: this host builds linux/%s only (no emulation is set up)", opts.Platform, runtime.GOARCH)
+	if err := checkPlatform(opts.Platform); err != nil {
+		return nil, errdefs.Invalid("%v", err)
 	}
 	b := &builder{eng: eng, st: eng.Store, opts: &opts, args: newBuildArgs(opts.BuildArgs)}
 	defer func() {
@@ -86,6 +91,25 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 		b.runOut, w = devnull, io.Discard
 	}
 	b.out = printer{w: w}
+	if opts.Signals != nil {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			for {
+				select {
+				case <-opts.Signals:
+					// The build stops: the RUN in progress is killed (a shell
+					// as PID 1 ignores SIGTERM and SIGINT), no step starts after.
+					b.interrupted.Store(true)
+					if id, _ := b.running.Load().(string); id != "" {
+						_, _ = b.eng.Kill(id, "KILL")
+					}
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
 	if opts.SourceDateEpoch != nil {
 		b.epoch = time.Unix(*opts.SourceDateEpoch, 0).UTC()
 	}
@@ -163,6 +187,15 @@ func (b *builder) buildStage(ctx context.Context, i int) (string, error) {
 	b.step++
 	b.out.step(b.step, b.steps, stageText(s))
 	st := &stage{index: i, scope: newScope(b.args, b.global)}
+	if s.Platform != "" {
+		platform, _, err := b.lex.ProcessWord(s.Platform, b.global.expansionEnv(nil))
+		if err == nil {
+			err = checkPlatform(platform)
+		}
+		if err != nil {
+			return "", lineError(b.bc.name, startLine(s.Location), err)
+		}
+	}
 	if err := b.from(ctx, st, b.plan.bases[i], startLine(s.Location)); err != nil {
 		return "", err
 	}
@@ -173,6 +206,9 @@ func (b *builder) buildStage(ctx context.Context, i int) (string, error) {
 		return "", err
 	}
 	for _, cmd := range s.Commands {
+		if b.interrupted.Load() {
+			return "", errdefs.Invalid("build interrupted")
+		}
 		b.step++
 		b.out.step(b.step, b.steps, stepText(cmd))
 		if err := b.dispatch(ctx, st, cmd); err != nil {
@@ -418,4 +454,12 @@ func parseSecrets(specs []string) (map[string]string, error) {
 		out[id] = abs
 	}
 	return out, nil
+}
+
+// checkPlatform accepts the host's platform only: there is no emulation here.
+func checkPlatform(p string) error {
+	if p == "" || p == "linux" || p == "linux/"+runtime.GOARCH {
+		return nil
+	}
+	return fmt.Errorf("platform %q is not supported here: this host builds linux/%s only (no emulation is set up)", p, runtime.GOARCH)
 }

@@ -38,6 +38,9 @@ type Options struct {
 	// Out receives the build's output, and the output of every RUN (it is
 	// handed to the runtime as it is, so it must be a file or pipe).
 	Out *os.File
+	// Signals, when set, are the signals that stop the build: passed on to a
+	// running RUN, and no step starts after one; the build then cleans up.
+	Signals <-chan os.Signal
 }
 
 // Result is what a build made.

@@ -78,6 +78,10 @@ func (b *builder) runStep(ctx context.Context, st *stage, c *instructions.RunCom
 		return err
 	}
 	b.out.runningIn(ctr.ID)
+	b.running.Store(ctr.ID)
+	if b.interrupted.Load() {
+		return errdefs.Invalid("build interrupted")
+	}
 	removed := false
 	remove := func() {
 		if !removed {
@@ -87,6 +91,10 @@ func (b *builder) runStep(ctx context.Context, st *stage, c *instructions.RunCom
 	}
 	defer remove()
 	code, err := b.eng.RunForeground(ctx, ctr, run.Streams{Out: b.runOut, Err: b.runOut})
+	b.running.Store("")
+	if b.interrupted.Load() {
+		return errdefs.Invalid("build interrupted")
+	}
 	if err != nil || code != 0 {
 		if err != nil {
 			var ec *errdefs.ExitCode

@@ -295,3 +295,30 @@ in-tar
 	assert_output "tag $tag:a
 tag $tag:b"
 }
+
+@test "a signal stops the build: the RUN is killed, exit 125, no container left" {
+	printf 'FROM buildbase\nRUN sleep 60\nRUN echo never\n' >"$BATS_TEST_TMPDIR/Dockerfile"
+	"$WREN_BINARY" build --no-cache -t "$tag" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local pid=$! i
+	for i in $(seq 50); do
+		grep -q "Running in" "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -TERM "$pid"
+	local status=0
+	wait "$pid" || status=$?
+	assert_equal 125 "$status"
+	run -0 cat "$BATS_TEST_TMPDIR/out"
+	assert_match "Error: Dockerfile:2: build interrupted"
+	refute_match "never"
+	assert_nothing_left
+}
+
+@test "FROM --platform and --platform: the host's is accepted, another is an error" {
+	printf 'FROM --platform=$BUILDPLATFORM buildbase\nRUN true\n' >"$BATS_TEST_TMPDIR/Dockerfile"
+	run -0 wren build -q --platform "linux/$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')" -t "$tag" "$BATS_TEST_TMPDIR"
+	printf 'FROM --platform=linux/s390x buildbase\nRUN true\n' >"$BATS_TEST_TMPDIR/Dockerfile"
+	run -125 --separate-stderr wren build -t "$tag" "$BATS_TEST_TMPDIR"
+	assert_build_error "Error: Dockerfile:1: platform \"linux/s390x\" is not supported here"
+}

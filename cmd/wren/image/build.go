@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
@@ -97,6 +99,12 @@ func runBuild(cmd *cobra.Command, g *cli.Globals, f *buildFlags, context string)
 		}
 	}
 	o.Out = os.Stdout
+	// A signal stops the build where it is and lets it remove what it made;
+	// ^C from a terminal reaches the running RUN directly too.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	o.Signals = sigs
 	res, err := build.Build(cmd.Context(), run.NewEngine(&g.Config, st), o)
 	if err != nil {
 		return err
