@@ -44,10 +44,11 @@ cp "$work/three/file.txt" "$work/twenty/"
 
 "$wren" build -q -t bench-three "$work/three" >/dev/null
 "$wren" build -q -t bench-twenty "$work/twenty" >/dev/null
-args=(-n "wren build --no-cache (3 steps)" "$wren build -q --no-cache -t bench-three $work/three"
+wargs=(-n "wren build --no-cache (3 steps)" "$wren build -q --no-cache -t bench-three $work/three"
 	-n "wren build, cached (3 steps)" "$wren build -q -t bench-three $work/three"
 	-n "wren build --no-cache (20 steps)" "$wren build -q --no-cache -t bench-twenty $work/twenty"
 	-n "wren build, cached (20 steps)" "$wren build -q -t bench-twenty $work/twenty")
+pargs=()
 note=""
 runtime=$(bench_podman_runtime)
 if [ -n "$runtime" ]; then
@@ -55,7 +56,7 @@ if [ -n "$runtime" ]; then
 	sed 's|FROM bench-busybox|FROM localhost/bench-busybox|' "$work/twenty/Dockerfile" >"$work/twenty/Podmanfile"
 	podman --runtime "$runtime" build -q -f "$work/three/Podmanfile" -t bench-three "$work/three" >/dev/null
 	podman --runtime "$runtime" build -q -f "$work/twenty/Podmanfile" -t bench-twenty "$work/twenty" >/dev/null
-	args+=(-n "podman build --no-cache (3 steps, $runtime)" "podman --runtime $runtime build -q --no-cache -f $work/three/Podmanfile -t bench-three $work/three"
+	pargs=(-n "podman build --no-cache (3 steps, $runtime)" "podman --runtime $runtime build -q --no-cache -f $work/three/Podmanfile -t bench-three $work/three"
 		-n "podman build, cached (3 steps, $runtime)" "podman --runtime $runtime build -q -f $work/three/Podmanfile -t bench-three $work/three"
 		-n "podman build --no-cache (20 steps, $runtime)" "podman --runtime $runtime build -q --no-cache -f $work/twenty/Podmanfile -t bench-twenty $work/twenty"
 		-n "podman build, cached (20 steps, $runtime)" "podman --runtime $runtime build -q -f $work/twenty/Podmanfile -t bench-twenty $work/twenty")
@@ -63,10 +64,16 @@ if [ -n "$runtime" ]; then
 fi
 
 bench_header "Build"
-echo "Rootless, hyperfine -N, $runs runs after 2 warm-ups; default network for RUN on both sides. 3 steps: FROM busybox; RUN echo hi > /file && mkdir /d; COPY a file. 20 steps: every kind of instruction, 5 of them RUN or COPY.$note"
+pruns=$((runs < 5 ? runs : 5))
+echo "Rootless, hyperfine -N, $runs runs (podman: $pruns) after 2 warm-ups; default network for RUN on both sides. 3 steps: FROM busybox; RUN echo hi > /file && mkdir /d; COPY a file. 20 steps: every kind of instruction, 6 of them RUN or COPY.$note Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-hyperfine -N --warmup 2 --runs "$runs" --style none --export-markdown "$work/build.md" "${args[@]}" >/dev/null
+hyperfine -N --warmup 2 --runs "$runs" --style none --export-markdown "$work/build.md" "${wargs[@]}" >/dev/null
 cat "$work/build.md"
+if [ ${#pargs[@]} -gt 0 ]; then
+	echo
+	hyperfine -N --warmup 1 --runs "$pruns" --style none --export-markdown "$work/podman.md" "${pargs[@]}" >/dev/null
+	cat "$work/podman.md"
+fi
 if [ -n "$runtime" ]; then
 	podman rmi -f bench-three bench-twenty >/dev/null 2>&1 || true
 fi

@@ -122,6 +122,13 @@ func (bc *buildContext) readDockerfile(opts *Options) (string, error) {
 				path = filepath.Join(bc.dir, "dockerfile")
 			}
 		}
+	case !filepath.IsAbs(path):
+		// Relative to the caller's directory, else to the context's.
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			if _, err := os.Stat(filepath.Join(bc.dir, path)); err == nil {
+				path = filepath.Join(bc.dir, path)
+			}
+		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

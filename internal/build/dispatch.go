@@ -117,7 +117,17 @@ func (b *builder) apply(ctx context.Context, st *stage, cmd instructions.Command
 			}
 		})
 	case *instructions.ExposeCommand:
-		ports, err := exposedPorts(c.Ports)
+		// buildkit's instruction leaves EXPOSE's words to the builder.
+		var words []string
+		env := st.scope.expansionEnv(st.cfg.Config.Env)
+		for _, p := range c.Ports {
+			w, err := b.lex.ProcessWords(p, env)
+			if err != nil {
+				return err
+			}
+			words = append(words, w...)
+		}
+		ports, err := exposedPorts(words)
 		if err != nil {
 			return err
 		}

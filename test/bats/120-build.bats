@@ -57,8 +57,8 @@ assert_nothing_left() {
 @test "every metadata instruction reaches the image config" {
 	corpus instructions
 	run -0 wren build -t "$tag" "$ctx"
-	assert_match "Step 1/19 : FROM buildbase"
-	assert_match "Step 19/19 : CMD \[\"one\", \"two\"\]"
+	assert_match "Step 1/20 : FROM buildbase"
+	assert_match "Step 20/20 : CMD \[\"one\", \"two\"\]"
 	assert_match "Successfully tagged $tag:latest"
 	run -0 wren image inspect --format '{{json .Config.Env}}|{{.Config.User}}|{{.Config.WorkingDir}}|{{.Config.StopSignal}}' "$tag"
 	assert_output '["GREETING=hello","NAME=wren builder","LEGACY=legacy form value"]|app|/srv/data/sub|SIGUSR1'
