@@ -45,6 +45,7 @@ func (s *Store) PruneImages(ctx context.Context, opts PruneOptions) (*PruneRepor
 	}
 	rep := &PruneReport{}
 	intermediate := parents(imgs)
+	gone := map[string]bool{}
 	for i := range imgs {
 		stored := &imgs[i]
 		if !opts.All && (len(stored.Names) > 0 || intermediate[stored.ID]) {
@@ -70,11 +71,17 @@ func (s *Store) PruneImages(ctx context.Context, opts PruneOptions) (*PruneRepor
 		if len(users) > 0 {
 			continue
 		}
+		if gone["sha256:"+stored.ID] {
+			continue
+		}
 		removed, err := s.store.DeleteImage(stored.ID, true)
 		if err != nil {
 			return rep, fmt.Errorf("prune: delete image %s: %w", shortID(stored.ID), err)
 		}
-		one := &RemoveReport{Deleted: []string{"sha256:" + stored.ID}}
+		one := &RemoveReport{Deleted: append([]string{"sha256:" + stored.ID}, s.deleteBuildParents(stored)...)}
+		for _, d := range one.Deleted {
+			gone[d] = true
+		}
 		for _, n := range stored.Names {
 			one.Untagged = append(one.Untagged, FamiliarName(n))
 		}

@@ -83,7 +83,35 @@ func (s *Store) RemoveImage(nameOrID string, opts RemoveOptions) (rep *RemoveRep
 		return nil, fmt.Errorf("delete image %s: %w", shortID(img.ID), err)
 	}
 	rep.Deleted = append(rep.Deleted, "sha256:"+img.ID)
+	rep.Deleted = append(rep.Deleted, s.deleteBuildParents(img)...)
 	return rep, nil
+}
+
+// deleteBuildParents deletes the unnamed images a build made on its way to a
+// deleted image, as docker's rmi does: each parent in turn, while it has no
+// name, no other image was built on it and no container uses it.
+func (s *Store) deleteBuildParents(img *storage.Image) []string {
+	var deleted []string
+	parent, _ := img.Flags[parentFlag].(string)
+	for parent != "" {
+		p, err := s.store.Image(parent)
+		if err != nil || len(p.Names) > 0 {
+			break
+		}
+		imgs, err := s.store.Images()
+		if err != nil || parents(imgs)[p.ID] {
+			break
+		}
+		if users, err := s.containersUsing(p.ID); err != nil || len(users) > 0 {
+			break
+		}
+		if _, err := s.store.DeleteImage(p.ID, true); err != nil {
+			break
+		}
+		deleted = append(deleted, "sha256:"+p.ID)
+		parent, _ = p.Flags[parentFlag].(string)
+	}
+	return deleted
 }
 
 // matchingName is the stored name that nameOrID spells, or "" when it is an ID.
