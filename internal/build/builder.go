@@ -8,7 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -303,7 +304,7 @@ func (b *builder) finalLabels(id string) (string, error) {
 		return "", err
 	}
 	var pairs []string
-	for _, k := range sortedKeys(b.opts.Labels) {
+	for _, k := range slices.Sorted(maps.Keys(b.opts.Labels)) {
 		pairs = append(pairs, k+"="+b.opts.Labels[k])
 	}
 	key := cacheKey(id, "--label", strings.Join(pairs, "\x00"), b.epoch.String())
@@ -368,15 +369,6 @@ func (b *builder) useCache(st *stage, id string) error {
 // stepKey is a step's cache key on the stage's current image.
 func (b *builder) stepKey(st *stage, parts ...string) string {
 	return cacheKey(st.imageID, append(parts, b.epoch.String())...)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // stepText is a command as its Step line shows it.

@@ -336,21 +336,7 @@ func sourcesDigest(items []copyItem, filter func(p, rel string) bool, imageID st
 			fmt.Fprintf(h, "%s\n", it.path)
 			continue
 		}
-		_ = filepath.WalkDir(it.path, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(it.path, p)
-			if filter(p, rel) {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			fi, err := d.Info()
-			if err != nil {
-				return err
-			}
+		_ = walkSources(it.path, filter, func(p, rel string, fi os.FileInfo) error {
 			fmt.Fprintf(h, "%s %o\n", rel, fi.Mode())
 			switch {
 			case fi.Mode()&os.ModeSymlink != 0:
@@ -544,21 +530,7 @@ func copyTree(src, dst string, filter func(p, rel string) bool, attrs copyAttrs)
 		path  string
 		mtime time.Time
 	}
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if filter != nil && rel != "." && filter(p, rel) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
+	err := walkSources(src, filter, func(p, rel string, fi os.FileInfo) error {
 		to := filepath.Join(dst, rel)
 		if rel == "." && fi.IsDir() {
 			// A directory's contents go into dest; a dest that is there
@@ -672,4 +644,26 @@ func setAttrs(p string, fi os.FileInfo, attrs copyAttrs) error {
 		return os.Chtimes(p, fi.ModTime(), fi.ModTime())
 	}
 	return nil
+}
+
+// walkSources calls fn for src and everything below it that filter (given
+// paths relative to src) does not exclude; an excluded directory is skipped whole.
+func walkSources(src string, filter func(p, rel string) bool, fn func(p, rel string, fi os.FileInfo) error) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if filter != nil && rel != "." && filter(p, rel) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return fn(p, rel, fi)
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/store"
 )
 
 // defaultShell runs shell forms unless SHELL says otherwise.
@@ -81,7 +82,7 @@ func (b *builder) apply(ctx context.Context, st *stage, cmd instructions.Command
 		}
 		return b.metaStep(ctx, st, "ENV "+strings.Join(words, " "), func(cfg *dockerspec.DockerOCIImageConfig) {
 			for _, kv := range c.Env {
-				cfg.Env = setEnv(cfg.Env, kv.Key, kv.Value)
+				cfg.Env = store.SetEnv(cfg.Env, kv.Key, kv.Value)
 			}
 		})
 	case *instructions.LabelCommand:
@@ -256,16 +257,6 @@ func (b *builder) onBuild(ctx context.Context, st *stage) error {
 		b.out.image(st.imageID)
 	}
 	return nil
-}
-
-func setEnv(env []string, key, value string) []string {
-	for i, kv := range env {
-		if k, _, _ := strings.Cut(kv, "="); k == key {
-			env[i] = key + "=" + value
-			return env
-		}
-	}
-	return append(env, key+"="+value)
 }
 
 // quoteArgs is docker's history form of an argv: ["a" "b"].

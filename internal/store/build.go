@@ -81,7 +81,9 @@ func (s *Store) CreateStepImage(opts StepOptions) (*Image, error) {
 		}()
 		var diff io.Reader = spool
 		if !opts.Clamp.IsZero() {
-			diff = clampTimes(spool, opts.Clamp)
+			clamped := clampTimes(spool, opts.Clamp)
+			defer clamped.Close()
+			diff = clamped
 		}
 		layer, _, err := s.store.PutLayer("", opts.ParentLayer, nil, "", false, nil, diff)
 		if err != nil {
@@ -125,39 +127,17 @@ func (s *Store) CreateStepImage(opts StepOptions) (*Image, error) {
 
 // clampTimes rewrites a tar stream so no entry is newer than limit and no
 // access or change time is recorded.
-func clampTimes(r io.Reader, limit time.Time) io.Reader {
-	pr, pw := io.Pipe()
-	go func() {
-		tr := tar.NewReader(r)
-		tw := tar.NewWriter(pw)
-		for {
-			hdr, err := tr.Next()
-			if err == io.EOF {
-				pw.CloseWithError(tw.Close())
-				return
-			}
-			if err != nil {
-				pw.CloseWithError(err)
-				return
-			}
-			if hdr.ModTime.After(limit) {
-				hdr.ModTime = limit
-			}
-			hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
-			delete(hdr.PAXRecords, "atime")
-			delete(hdr.PAXRecords, "ctime")
-			delete(hdr.PAXRecords, "mtime")
-			if err := tw.WriteHeader(hdr); err != nil {
-				pw.CloseWithError(err)
-				return
-			}
-			if _, err := io.Copy(tw, tr); err != nil {
-				pw.CloseWithError(err)
-				return
-			}
+func clampTimes(r io.Reader, limit time.Time) io.ReadCloser {
+	return editTar(r, func(hdr *tar.Header) bool {
+		if hdr.ModTime.After(limit) {
+			hdr.ModTime = limit
 		}
-	}()
-	return pr
+		hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
+		delete(hdr.PAXRecords, "atime")
+		delete(hdr.PAXRecords, "ctime")
+		delete(hdr.PAXRecords, "mtime")
+		return true
+	})
 }
 
 // Untar unpacks a tar archive, plain or compressed, into dir as the store

@@ -27,7 +27,7 @@ func ApplyChanges(cfg *v1.ImageConfig, changes []string) error {
 		case "ENTRYPOINT":
 			cfg.Entrypoint, err = commandForm(args)
 		case "ENV":
-			err = applyPairs(args, func(k, v string) { cfg.Env = setEnv(cfg.Env, k, v) })
+			err = applyPairs(args, func(k, v string) { cfg.Env = SetEnv(cfg.Env, k, v) })
 		case "LABEL":
 			err = applyPairs(args, func(k, v string) {
 				if cfg.Labels == nil {
@@ -127,7 +127,8 @@ func applyPairs(args string, set func(k, v string)) error {
 	return nil
 }
 
-func setEnv(env []string, k, v string) []string {
+// SetEnv sets k=v in an image's environment: in place of an earlier k, else at the end.
+func SetEnv(env []string, k, v string) []string {
 	for i, e := range env {
 		if name, _, _ := strings.Cut(e, "="); name == k {
 			env[i] = k + "=" + v

@@ -132,6 +132,12 @@ func withoutPaths(r io.Reader, paths []string) io.ReadCloser {
 		skip[p] = true
 		skip[path.Join(path.Dir(p), archive.WhiteoutPrefix+path.Base(p))] = true
 	}
+	return editTar(r, func(hdr *tar.Header) bool { return !skip[path.Clean("/"+hdr.Name)] })
+}
+
+// editTar copies a tar stream through edit, which may change each header and
+// drops the entry by returning false. A malformed stream ends the copy with its error.
+func editTar(r io.Reader, edit func(*tar.Header) bool) io.ReadCloser {
 	pr, pw := io.Pipe()
 	go func() {
 		tr := tar.NewReader(r)
@@ -146,7 +152,7 @@ func withoutPaths(r io.Reader, paths []string) io.ReadCloser {
 				pw.CloseWithError(err)
 				return
 			}
-			if skip[path.Clean("/"+hdr.Name)] {
+			if !edit(hdr) {
 				continue
 			}
 			if err := tw.WriteHeader(hdr); err != nil {
