@@ -357,12 +357,12 @@ func (b *builder) commit(st *stage, key, createdBy, layer string, exclude []stri
 
 // useCache moves the stage to a cached step's image.
 func (b *builder) useCache(st *stage, id string) error {
-	img, err := b.st.LookupImage(id)
+	top, err := b.st.TopLayer(id)
 	if err != nil {
 		return err
 	}
 	b.out.usingCache()
-	st.imageID, st.topLayer, st.fresh = img.ID, img.TopLayer, false
+	st.imageID, st.topLayer, st.fresh = id, top, false
 	return nil
 }
 

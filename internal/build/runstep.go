@@ -37,7 +37,11 @@ func (b *builder) runStep(ctx context.Context, st *stage, c *instructions.RunCom
 		network = mode
 	}
 	mounts := instructions.GetMounts(c)
-	key := b.stepKey(st, createdBy, "network="+network, mountsKey(mounts))
+	bound, err := b.boundContent(ctx, st, mounts)
+	if err != nil {
+		return err
+	}
+	key := b.stepKey(st, createdBy, "network="+network, mountsKey(mounts), bound)
 	if id, ok := b.lookupCache(key); ok {
 		return b.useCache(st, id)
 	}
@@ -164,6 +168,35 @@ func (b *builder) scriptMount(f *instructions.ShellInlineFile) (string, error) {
 		return "", err
 	}
 	return bindSpec(p, path.Join(scriptDir, f.Name), true), nil
+}
+
+// boundContent is what RUN's bind mounts show, for its cache key: the
+// content of a context path, or the ID of the stage or image bound from.
+func (b *builder) boundContent(ctx context.Context, st *stage, ms []*instructions.Mount) (string, error) {
+	var parts []string
+	for _, m := range ms {
+		if m.Type != instructions.MountTypeBind {
+			continue
+		}
+		if m.From != "" {
+			id, err := b.sourceImage(ctx, st, m.From)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, id)
+			continue
+		}
+		src, err := contextPath(b.bc.dir, m.Source)
+		if err != nil {
+			return "", err
+		}
+		skip := func(p, rel string) bool {
+			r, err := filepath.Rel(b.bc.dir, p)
+			return err == nil && excluded(b.bc.ignore, filepath.ToSlash(r))
+		}
+		parts = append(parts, sourcesDigest([]copyItem{{path: src, name: m.Source}}, skip, ""))
+	}
+	return strings.Join(parts, ";"), nil
 }
 
 // mountsKey is the part of RUN's cache key its --mount flags make.

@@ -38,6 +38,16 @@ func (s *Store) HasImage(id string) bool {
 	return err == nil
 }
 
+// TopLayer is the top storage layer of the image with this full ID: all a
+// build needs of a cached step, without the config and sizes LookupImage reads.
+func (s *Store) TopLayer(id string) (string, error) {
+	img, err := s.store.Image(id)
+	if err != nil {
+		return "", noSuchImage(id)
+	}
+	return img.TopLayer, nil
+}
+
 // StepOptions describe one build step's image (see CreateStepImage).
 type StepOptions struct {
 	// Config is the new image's config, its history already carrying the step;

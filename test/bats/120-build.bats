@@ -236,6 +236,14 @@ s3cret"
 	wren build -q -t "$tag" --secret "id=token,src=$BATS_TEST_TMPDIR/token" --build-arg RUNID=2 "$ctx" >/dev/null
 	run -0 wren run --rm "$tag" cat /cache-count
 	assert_equal "$((first + 1))" "$output"
+	# What a bind mount shows is part of the step's cache key.
+	echo changed >"$ctx/ctx.txt"
+	run -0 wren build -t "$tag" --secret "id=token,src=$BATS_TEST_TMPDIR/token" --build-arg RUNID=2 "$ctx"
+	assert_match "Step 4/7 : RUN --mount=type=bind[^
+]*
+ ---> Running in"
+	run -0 wren run --rm "$tag" cat /bound
+	assert_output "changed"
 }
 
 @test "ONBUILD triggers run in the child build, from its context" {
