@@ -256,8 +256,7 @@ func (b *builder) resolveImage(ctx context.Context, name string, pull bool) (str
 			return "", err
 		}
 	}
-	b.out.line("Pulling %s", name)
-	img, err := b.st.Pull(ctx, name, store.PullOptions{})
+	img, err := b.st.Pull(ctx, name, store.PullOptions{Reporter: b.opts.PullReporter})
 	if err != nil {
 		return "", err
 	}

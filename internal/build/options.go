@@ -3,6 +3,8 @@ package build
 import (
 	"io"
 	"os"
+
+	"github.com/wren-containers/wren/internal/store"
 )
 
 // Options are docker build's flags, decoded by the CLI or the API server.
@@ -38,6 +40,8 @@ type Options struct {
 	// Out receives the build's output, and the output of every RUN (it is
 	// handed to the runtime as it is, so it must be a file or pipe).
 	Out *os.File
+	// PullReporter, when set, shows the pulls of base images.
+	PullReporter store.PullReporter
 	// Signals, when set, are the signals that stop the build: passed on to a
 	// running RUN, and no step starts after one; the build then cleans up.
 	Signals <-chan os.Signal

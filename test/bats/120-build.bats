@@ -330,3 +330,16 @@ tag $tag:b"
 	run -125 --separate-stderr wren build -t "$tag" "$BATS_TEST_TMPDIR"
 	assert_build_error "Error: Dockerfile:1: platform \"linux/s390x\" is not supported here"
 }
+
+@test "FROM pulls a missing image with docker's pull lines; --pull pulls again" {
+	printf 'ARG REG\nFROM ${REG}/busybox:latest\nRUN true\n' >"$BATS_TEST_TMPDIR/Dockerfile"
+	rm_images "${WREN_TEST_REGISTRY:?}/busybox:latest"
+	run -0 wren build --build-arg "REG=$WREN_TEST_REGISTRY" -t "$tag" "$BATS_TEST_TMPDIR"
+	assert_match "latest: Pulling from library/busybox|latest: Pulling from busybox"
+	run -0 wren build --build-arg "REG=$WREN_TEST_REGISTRY" -t "$tag" "$BATS_TEST_TMPDIR"
+	refute_match "Pulling from"
+	assert_match "Using cache"
+	run -0 wren build --pull --build-arg "REG=$WREN_TEST_REGISTRY" -t "$tag" "$BATS_TEST_TMPDIR"
+	assert_match "Digest: sha256:"
+	rm_images "$WREN_TEST_REGISTRY/busybox:latest"
+}

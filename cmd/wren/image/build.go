@@ -13,6 +13,7 @@ import (
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/build"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/run"
 )
 
@@ -99,6 +100,11 @@ func runBuild(cmd *cobra.Command, g *cli.Globals, f *buildFlags, context string)
 		}
 	}
 	o.Out = os.Stdout
+	if !o.Quiet {
+		progress := format.NewPullProgress(os.Stdout, isTerminal(os.Stdout))
+		defer progress.Close()
+		o.PullReporter = progress
+	}
 	// A signal stops the build where it is and lets it remove what it made;
 	// ^C from a terminal reaches the running RUN directly too.
 	sigs := make(chan os.Signal, 4)
