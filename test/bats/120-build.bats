@@ -307,8 +307,8 @@ tag $tag:b"
 @test "a signal stops the build: the RUN is killed, exit 125, no container left" {
 	printf 'FROM buildbase\nRUN sleep 60\nRUN echo never\n' >"$BATS_TEST_TMPDIR/Dockerfile"
 	"$WREN_BINARY" build --no-cache -t "$tag" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/out" 2>&1 &
-	local pid=$! i
-	for i in $(seq 50); do
+	local pid=$!
+	for _ in $(seq 50); do
 		grep -q "Running in" "$BATS_TEST_TMPDIR/out" && break
 		sleep 0.1
 	done
