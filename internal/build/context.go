@@ -71,7 +71,8 @@ func openContext(opts *Options, tmpDir string) (_ *buildContext, retErr error) {
 			bc.ignore, _ = patternmatcher.New(nil)
 			return bc, nil
 		}
-		if err := store.Untar(br, dir); err != nil {
+		// Owners do not matter: COPY gives context files root's, or --chown's.
+		if err := store.Untar(br, dir, false); err != nil {
 			return nil, errdefs.Invalid("unable to prepare context: %v", err)
 		}
 	default:

@@ -458,7 +458,7 @@ func writeItem(rootfs, dest string, it copyItem, filter func(p, rel string) bool
 			return err
 		}
 		defer f.Close()
-		return store.Untar(f, dir)
+		return store.Untar(f, dir, true)
 	}
 	target := strings.TrimSuffix(dest, "/")
 	if fi.IsDir() {

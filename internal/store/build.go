@@ -150,8 +150,8 @@ func clampTimes(r io.Reader, limit time.Time) io.ReadCloser {
 	})
 }
 
-// Untar unpacks a tar archive, plain or compressed, into dir as the store
-// unpacks layers (owners kept, whiteouts not interpreted).
-func Untar(r io.Reader, dir string) error {
-	return archive.Untar(r, dir, &archive.TarOptions{NoLchown: false})
+// Untar unpacks a tar archive, plain or compressed, into dir (whiteouts not
+// interpreted); keepOwners gives files the archive's owners, else the caller's.
+func Untar(r io.Reader, dir string, keepOwners bool) error {
+	return archive.Untar(r, dir, &archive.TarOptions{NoLchown: !keepOwners})
 }
