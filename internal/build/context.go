@@ -31,8 +31,9 @@ type buildContext struct {
 }
 
 // openContext prepares the context the options name: a directory as it is,
-// a tar from stdin or a URL unpacked under tmpDir. From stdin, something that is
-// not an archive is the Dockerfile itself with an empty context, as in docker.
+// a tar from stdin or a URL unpacked under tmpDir. From stdin or a URL,
+// something that is not an archive is the Dockerfile itself with an empty
+// context, as in docker.
 func openContext(opts *Options, tmpDir string) (_ *buildContext, retErr error) {
 	bc := &buildContext{cleanup: func() {}}
 	defer func() {
@@ -60,9 +61,6 @@ func openContext(opts *Options, tmpDir string) (_ *buildContext, retErr error) {
 		br := bufio.NewReader(in)
 		head, _ := br.Peek(512)
 		if !isArchive(head) {
-			if opts.ContextURL != "" {
-				return nil, errdefs.Invalid("unable to prepare context: %s is not a tar archive", opts.ContextURL)
-			}
 			data, err := io.ReadAll(br)
 			if err != nil {
 				return nil, err
