@@ -258,7 +258,7 @@ trigger-ran"
 	assert_output "null"
 }
 
-@test "ADD: a local file, a tar unpacked, a URL; a context URL" {
+@test "ADD: a local file, a tar unpacked, a URL; a context URL to a tar or a Dockerfile" {
 	corpus add
 	local port=$((20000 + RANDOM % 20000))
 	tar -C "$BATS_TEST_DIRNAME/../build/cache" -cf "$ctx/ctx.tar" .
@@ -273,6 +273,10 @@ in-tar
 	wren build -q -t "$tag:a" "http://127.0.0.1:$port/ctx.tar" >/dev/null
 	run -0 wren run --rm "$tag:a" cat /copy-of-one
 	assert_output "one"
+	printf 'FROM buildbase\nRUN echo from-url > /u\n' >"$ctx/Dockerfile.txt"
+	wren build -q -t "$tag:b" "http://127.0.0.1:$port/Dockerfile.txt" >/dev/null
+	run -0 wren run --rm "$tag:b" cat /u
+	assert_output "from-url"
 }
 
 @test "SOURCE_DATE_EPOCH: two builds without cache give the same image" {
