@@ -15,6 +15,22 @@ import (
 	"go.podman.io/storage/pkg/archive"
 )
 
+// parentFlag records the image a build step started from: an unnamed image
+// that is another's parent is an intermediate image, which docker images
+// shows only with -a and a dangling prune keeps (it is the build cache).
+const parentFlag = "wren-parent"
+
+// parents are the IDs of the images some other image was built on.
+func parents(imgs []storage.Image) map[string]bool {
+	out := map[string]bool{}
+	for i := range imgs {
+		if p, ok := imgs[i].Flags[parentFlag].(string); ok && p != "" {
+			out[p] = true
+		}
+	}
+	return out
+}
+
 // BuildConfig reads an image's config as docker's type (with Healthcheck,
 // OnBuild and Shell), straight from the store's record: the builder reads one
 // per step, and this skips containers-image's image source.

@@ -32,22 +32,6 @@ type ImportOptions struct {
 // repository digest for them, though containers-storage records a manifest digest.
 const localFlag = "wren-local"
 
-// parentFlag records the image a build step started from: an unnamed image
-// that is another's parent is an intermediate image, which docker images
-// shows only with -a and a dangling prune keeps (it is the build cache).
-const parentFlag = "wren-parent"
-
-// parents are the IDs of the images some other image was built on.
-func parents(imgs []storage.Image) map[string]bool {
-	out := map[string]bool{}
-	for i := range imgs {
-		if p, ok := imgs[i].Flags[parentFlag].(string); ok && p != "" {
-			out[p] = true
-		}
-	}
-	return out
-}
-
 // Import makes a one-layer image from a root filesystem tarball, plain or
 // compressed (gzip, bzip2, xz, zstd). Nothing is left in the store when it fails.
 func (s *Store) Import(ctx context.Context, tarball io.Reader, opts ImportOptions) (*Image, error) {
