@@ -26,6 +26,11 @@ type Engine struct {
 	Records *Records
 	// PullReporter shows the progress of pulls that creating a container needs.
 	PullReporter store.PullReporter
+	// StartsNow says the container Create makes is started right after it
+	// (wren run): Create begins setting up its network at once, so that the
+	// helper's start overlaps the making of the container's layer.
+	StartsNow bool
+	early     *earlyNetwork
 }
 
 // NewEngine returns an engine over an open store.
@@ -127,6 +132,14 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		storageOpts = &storage.ContainerOptions{IDMappingOptions: *idMapping}
 	}
 	id := NewID()
+	if e.StartsNow {
+		e.startNetworkEarly(id, &opts)
+		defer func() {
+			if retErr != nil {
+				e.dropEarlyNetwork()
+			}
+		}()
+	}
 	name := opts.Name
 	// Names are checked under a wren-wide lock: containers-storage's SetNames (rename)
 	// takes a name from its holder rather than refusing it.
@@ -196,6 +209,11 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		Options: opts,
 		State:   State{Status: StateCreated},
 		Labels:  labels,
+	}
+	if e.early != nil {
+		// Recorded so that a container never started still has its
+		// namespace removed (pasta then quits on its own).
+		c.Net = e.early.net
 	}
 	c.Warnings = append(ResourceWarnings(&opts.Resources), netWarnings...)
 	if err := e.Records.Save(c); err != nil {

@@ -30,6 +30,7 @@ type Streams struct {
 // stays attached. wren-monitor runs it; wren waits, then records the exit and,
 // with Options.Remove, removes the container. It returns the container's exit code.
 func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (code int, retErr error) {
+	defer e.dropEarlyNetwork()
 	defer func() {
 		if c.Options.Remove {
 			if err := e.Remove(c); err != nil && retErr == nil {
@@ -41,7 +42,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	if err != nil {
 		return -1, err
 	}
-	waitNet, err := e.startNetwork(c)
+	waitNet, err := e.beginNetwork(c)
 	defer e.waitAndTeardown(c, waitNet)
 	if err != nil {
 		return -1, err

@@ -30,6 +30,7 @@ const DefaultStopTimeout = 10
 // returns once the container's process runs (or failed to). A running
 // container is left as it is, as Docker does.
 func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
+	defer e.dropEarlyNetwork()
 	c, err := e.Records.Lookup(ref)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	if err != nil {
 		return nil, err
 	}
-	waitNet, err := e.startNetwork(c)
+	waitNet, err := e.beginNetwork(c)
 	defer func() {
 		if retErr != nil {
 			e.waitAndTeardown(c, waitNet)

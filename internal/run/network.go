@@ -356,3 +356,46 @@ func (e *Engine) waitAndTeardown(c *Container, wait func() error) {
 		logrus.Warnf("container %s: %v", c.ID[:12], err)
 	}
 }
+
+// earlyNetwork is the network Create began for a container that is started
+// right after it (Engine.StartsNow).
+type earlyNetwork struct {
+	id   string
+	net  *NetworkState
+	wait func() error
+}
+
+// startNetworkEarly begins c's network from Create. What fails here is left
+// to the start to report (Docker creates a container whose start then fails),
+// and user-defined networks wait for the start, which knows the name.
+func (e *Engine) startNetworkEarly(id string, o *Options) {
+	mode, err := slirp.ParseMode(o.Network)
+	if err != nil || !mode.Slirp() {
+		return
+	}
+	c := &Container{ID: id, Options: *o}
+	wait, err := e.startNetwork(c)
+	if err != nil {
+		e.waitAndTeardown(c, wait)
+		return
+	}
+	e.early = &earlyNetwork{id: id, net: c.Net, wait: wait}
+}
+
+// dropEarlyNetwork undoes an early network nobody took.
+func (e *Engine) dropEarlyNetwork() {
+	if ea := e.early; ea != nil {
+		e.early = nil
+		e.waitAndTeardown(&Container{ID: ea.id, Net: ea.net}, ea.wait)
+	}
+}
+
+// beginNetwork is startNetwork, or the network Create began for c.
+func (e *Engine) beginNetwork(c *Container) (wait func() error, err error) {
+	if ea := e.early; ea != nil && ea.id == c.ID {
+		e.early = nil
+		c.Net = ea.net
+		return ea.wait, nil
+	}
+	return e.startNetwork(c)
+}

@@ -22,7 +22,7 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, c, err := createContainer(cmd, g, opts)
+			_, c, err := createContainer(cmd, g, opts, false)
 			if err != nil {
 				return err
 			}
@@ -37,7 +37,8 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 
 // createContainer creates a container as create and run do, showing on stderr
 // the pull of an image that is missing.
-func createContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) (*run.Engine, *run.Container, error) {
+// startsNow (run) lets the container's network start while it is created.
+func createContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options, startsNow bool) (*run.Engine, *run.Container, error) {
 	st, err := g.Store()
 	if err != nil {
 		return nil, nil, err
@@ -45,6 +46,7 @@ func createContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) (*ru
 	eng := run.NewEngine(&g.Config, st)
 	progress := format.NewPullProgress(os.Stderr, isTerminal(os.Stderr))
 	eng.PullReporter = progress
+	eng.StartsNow = startsNow
 	c, err := eng.Create(cmd.Context(), *opts)
 	progress.Close()
 	if err != nil {

@@ -127,7 +127,7 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 			return err
 		}
 	}
-	eng, c, err := createContainer(cmd, g, opts)
+	eng, c, err := createContainer(cmd, g, opts, true)
 	if err != nil {
 		return err
 	}
