@@ -102,9 +102,7 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 					// The build stops: the RUN in progress is killed (a shell
 					// as PID 1 ignores SIGTERM and SIGINT), no step starts after.
 					b.interrupted.Store(true)
-					if id, _ := b.running.Load().(string); id != "" {
-						_, _ = b.eng.Kill(id, "KILL")
-					}
+					go b.killRunning()
 				case <-done:
 					return
 				}
@@ -171,6 +169,21 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 		b.out.line("Successfully tagged %s", name)
 	}
 	return res, nil
+}
+
+// killRunning kills the RUN in progress. Its container may still be
+// starting, when there is nothing to kill yet: it tries until the step is over.
+func (b *builder) killRunning() {
+	for range 100 {
+		id, _ := b.running.Load().(string)
+		if id == "" {
+			return
+		}
+		if _, err := b.eng.Kill(id, "KILL"); err == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // now is the time a step records: SOURCE_DATE_EPOCH when set.
