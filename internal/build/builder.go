@@ -116,7 +116,7 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 	if err := os.MkdirAll(b.tmpDir, 0o700); err != nil {
 		return nil, err
 	}
-	b.cache = &cacheIndex{dir: filepath.Join(eng.Config.Root, "build", "cache"), has: b.st.HasImage}
+	b.cache = &cacheIndex{dir: cacheDir(eng.Config), has: b.st.HasImage}
 	secrets, err := parseSecrets(opts.Secrets)
 	if err != nil {
 		return nil, err

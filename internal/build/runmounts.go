@@ -94,7 +94,7 @@ func (b *builder) runMounts(ctx context.Context, st *stage, ms []*instructions.M
 				id = target
 			}
 			sum := sha256.Sum256([]byte(id))
-			dir := filepath.Join(b.eng.Config.Root, "build", "mounts", hex.EncodeToString(sum[:16]))
+			dir := filepath.Join(mountsDir(b.eng.Config), hex.EncodeToString(sum[:16]))
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				set.release()
 				return nil, err

@@ -347,3 +347,12 @@ tag $tag:b"
 	assert_match "Digest: sha256:"
 	rm_images "$WREN_TEST_REGISTRY/busybox:latest"
 }
+
+@test "builder prune empties the build cache: the next build reruns every step" {
+	corpus cache
+	wren build -q -t "$tag" "$ctx" >/dev/null
+	run -0 wren builder prune -f
+	assert_match "^Total reclaimed space: "
+	run -0 wren build -t "$tag" "$ctx"
+	refute_match "Using cache"
+}

@@ -29,11 +29,12 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 }
 
 // TopLevel returns docker's top-level forms: pull, images, rmi, tag, import,
-// push, save, load, login, logout, history, search, build, and buildx build.
+// push, save, load, login, logout, history, search, build, buildx build and
+// builder prune.
 func TopLevel(g *cli.Globals) []*cobra.Command {
 	return []*cobra.Command{newPullCommand(g), newListCommand(g), newRemoveCommand(g), newTagCommand(g), newImportCommand(g),
 		newPushCommand(g), newSaveCommand(g), newLoadCommand(g), newLoginCommand(g), newLogoutCommand(g), newHistoryCommand(g), newSearchCommand(g),
-		NewBuildCommand(g), newBuildxCommand(g)}
+		NewBuildCommand(g), newBuildxCommand(g), newBuilderCommand(g)}
 }
 
 // newBuildxCommand is `buildx` with `build` as its one verb, for scripts
