@@ -75,6 +75,9 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 	if err := checkPlatform(opts.Platform); err != nil {
 		return nil, errdefs.Invalid("%v", err)
 	}
+	if opts.Network == "default" {
+		opts.Network = ""
+	}
 	b := &builder{eng: eng, st: eng.Store, opts: &opts, args: newBuildArgs(opts.BuildArgs)}
 	defer func() {
 		for _, f := range b.cleanups {

@@ -27,7 +27,7 @@ type Options struct {
 	// Pull pulls base images even when they are in the store.
 	Pull   bool
 	Labels map[string]string
-	// Network is RUN's network: "" (the container default), none or host.
+	// Network is RUN's network: "" or "default" (a container's default), none, host.
 	Network string
 	// Secrets are --secret id=…,src=… as given.
 	Secrets  []string

@@ -46,7 +46,7 @@ func NewBuildCommand(g *cli.Globals) *cobra.Command {
 	flags.BoolVar(&o.NoCache, "no-cache", false, "Do not use cache when building the image")
 	flags.BoolVar(&o.Pull, "pull", false, "Always attempt to pull a newer version of the image")
 	flags.StringArrayVar(&f.labels, "label", nil, "Set metadata for an image")
-	flags.StringVar(&o.Network, "network", "", "Set the networking mode for the RUN instructions during build (none, host)")
+	flags.StringVar(&o.Network, "network", "default", "Set the networking mode for the RUN instructions during build (default, none, host)")
 	flags.StringVar(&f.iidFile, "iidfile", "", "Write the image ID to the file")
 	flags.BoolVarP(&o.Quiet, "quiet", "q", false, "Suppress the build output and print image ID on success")
 	flags.StringArrayVar(&o.Secrets, "secret", nil, `Secret to expose to the build (format: "id=mysecret,src=/local/secret")`)
