@@ -61,7 +61,9 @@ func NewBuildCommand(g *cli.Globals) *cobra.Command {
 func runBuild(cmd *cobra.Command, g *cli.Globals, f *buildFlags, context string) error {
 	o := f.opts
 	switch f.progress {
-	case "auto", "plain", "tty", "quiet":
+	case "auto", "plain", "tty":
+	case "quiet":
+		o.Quiet = true
 	default:
 		return errdefs.Invalid("invalid --progress %q: use auto, plain or tty", f.progress)
 	}
