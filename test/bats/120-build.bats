@@ -356,3 +356,12 @@ tag $tag:b"
 	run -0 wren build -t "$tag" "$ctx"
 	refute_match "Using cache"
 }
+
+@test "COPY --from an image by name, onto scratch" {
+	printf 'FROM scratch\nCOPY --from=buildbase /bin/busybox /bin/busybox\nCMD ["/bin/busybox", "echo", "from-image"]\n' >"$BATS_TEST_TMPDIR/Dockerfile"
+	wren build -q -t "$tag" "$BATS_TEST_TMPDIR" >/dev/null
+	run -0 wren run --rm "$tag"
+	assert_output "from-image"
+	run -0 wren image inspect --format '{{len .RootFS.Layers}}' "$tag"
+	assert_output "1"
+}
