@@ -115,14 +115,47 @@ func (b *builder) copyStep(ctx context.Context, st *stage, req copyRequest) erro
 	if err := b.refresh(ctx, st); err != nil {
 		return err
 	}
+	return b.fileStep(st, key, createdBy, func(rootfs string) error {
+		attrs := copyAttrs{keepOwner: keepOwner}
+		if req.chown != "" {
+			uid, gid, err := resolveChown(rootfs, req.chown)
+			if err != nil {
+				return err
+			}
+			attrs.uid, attrs.gid, attrs.chown = uid, gid, true
+		}
+		if req.chmod != "" {
+			m, err := strconv.ParseUint(req.chmod, 8, 32)
+			if err != nil || m > 0o7777 {
+				return fmt.Errorf("invalid chmod parameter: %s", req.chmod)
+			}
+			attrs.mode, attrs.chmod = uint32(m), true
+		}
+		if wd := st.cfg.Config.WorkingDir; wd != "" {
+			if p, err := securejoin.SecureJoin(rootfs, wd); err == nil {
+				_ = os.MkdirAll(p, 0o755)
+			}
+		}
+		for _, it := range items {
+			if err := writeItem(rootfs, dest, it, filter, attrs); err != nil {
+				return fmt.Errorf("%s failed: %w", req.verb, err)
+			}
+		}
+		return nil
+	})
+}
+
+// fileStep makes a step's layer by writing files straight into a layer of
+// the stage's image (a storage container that never runs), then commits it.
+func (b *builder) fileStep(st *stage, key, createdBy string, write func(rootfs string) error) error {
 	id := run.NewID()
 	if _, err := b.st.Storage().CreateContainer(id, nil, st.imageID, "", "", nil); err != nil {
-		return fmt.Errorf("%s: create layer: %w", req.verb, err)
+		return fmt.Errorf("create layer: %w", err)
 	}
 	defer func() { _ = b.st.Storage().DeleteContainer(id) }()
 	rootfs, err := b.st.Storage().Mount(id, "")
 	if err != nil {
-		return fmt.Errorf("%s: mount layer: %w", req.verb, err)
+		return fmt.Errorf("mount layer: %w", err)
 	}
 	mounted := true
 	defer func() {
@@ -130,33 +163,11 @@ func (b *builder) copyStep(ctx context.Context, st *stage, req copyRequest) erro
 			_, _ = b.st.Storage().Unmount(id, true)
 		}
 	}()
-	attrs := copyAttrs{keepOwner: keepOwner}
-	if req.chown != "" {
-		uid, gid, err := resolveChown(rootfs, req.chown)
-		if err != nil {
-			return err
-		}
-		attrs.uid, attrs.gid, attrs.chown = uid, gid, true
-	}
-	if req.chmod != "" {
-		m, err := strconv.ParseUint(req.chmod, 8, 32)
-		if err != nil || m > 0o7777 {
-			return fmt.Errorf("invalid chmod parameter: %s", req.chmod)
-		}
-		attrs.mode, attrs.chmod = uint32(m), true
-	}
-	if wd := st.cfg.Config.WorkingDir; wd != "" {
-		if p, err := securejoin.SecureJoin(rootfs, wd); err == nil {
-			_ = os.MkdirAll(p, 0o755)
-		}
-	}
-	for _, it := range items {
-		if err := writeItem(rootfs, dest, it, filter, attrs); err != nil {
-			return fmt.Errorf("%s failed: %w", req.verb, err)
-		}
+	if err := write(rootfs); err != nil {
+		return err
 	}
 	if _, err := b.st.Storage().Unmount(id, true); err != nil {
-		return fmt.Errorf("%s: unmount layer: %w", req.verb, err)
+		return fmt.Errorf("unmount layer: %w", err)
 	}
 	mounted = false
 	sc, err := b.st.Storage().Container(id)

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/run"
 	"github.com/wren-containers/wren/internal/store"
 )
 
@@ -148,9 +149,14 @@ func (b *builder) apply(ctx context.Context, st *stage, cmd instructions.Command
 			dir = path.Join("/", cfg.WorkingDir, dir)
 		}
 		dir = path.Clean(dir)
-		// The directory itself is made by the next RUN (the runtime creates
+		setDir := func(cfg *dockerspec.DockerOCIImageConfig) { cfg.WorkingDir = dir }
+		if user := cfg.User; user != "" && user != "root" && user != "0" && user != "0:0" && dir != "/" {
+			// As BuildKit: a directory made under USER belongs to that user.
+			return b.workdirStep(ctx, st, dir, setDir)
+		}
+		// As root the directory is made by the next RUN (the runtime creates
 		// its working directory) or COPY, within that step's layer.
-		return b.metaStepText(ctx, st, nop+"WORKDIR "+dir, func(cfg *dockerspec.DockerOCIImageConfig) { cfg.WorkingDir = dir })
+		return b.metaStepText(ctx, st, nop+"WORKDIR "+dir, setDir)
 	case *instructions.VolumeCommand:
 		for _, v := range c.Volumes {
 			if strings.TrimSpace(v) == "" {
@@ -211,6 +217,28 @@ func (b *builder) metaStepText(ctx context.Context, st *stage, createdBy string,
 	}
 	change(&st.cfg.Config)
 	return b.commit(st, key, createdBy, "", nil)
+}
+
+// workdirStep makes WORKDIR's directory in a layer of its own, owned by the
+// stage's USER (what is missing of it; what exists keeps its owner).
+func (b *builder) workdirStep(ctx context.Context, st *stage, dir string, change func(*dockerspec.DockerOCIImageConfig)) error {
+	createdBy := nop + "WORKDIR " + dir
+	key := b.stepKey(st, createdBy, "user="+st.cfg.Config.User)
+	if id, ok := b.lookupCache(key); ok {
+		change(&st.cfg.Config)
+		return b.useCache(st, id)
+	}
+	if err := b.refresh(ctx, st); err != nil {
+		return err
+	}
+	change(&st.cfg.Config)
+	return b.fileStep(st, key, createdBy, func(rootfs string) error {
+		u, err := run.ResolveUser(rootfs, st.cfg.Config.User)
+		if err != nil {
+			return err
+		}
+		return mkdirOwned(rootfs, dir, copyAttrs{uid: u.Uid, gid: u.Gid, chown: true})
+	})
 }
 
 // commandLine is a CMD/ENTRYPOINT/RUN's argv: the exec form as written, the

@@ -365,3 +365,13 @@ tag $tag:b"
 	run -0 wren image inspect --format '{{len .RootFS.Layers}}' "$tag"
 	assert_output "1"
 }
+
+@test "WORKDIR is made, owned by the USER of the moment" {
+	corpus workdir
+	wren build -q -t "$tag" "$ctx" >/dev/null
+	run -0 wren run --rm "$tag" stat -c '%U %n' /srv/app/work /srv/app/work/made-by-app /rootdir /rootdir/made-by-root
+	assert_output "app /srv/app/work
+app /srv/app/work/made-by-app
+root /rootdir
+root /rootdir/made-by-root"
+}
