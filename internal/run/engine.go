@@ -17,6 +17,7 @@ import (
 	"github.com/wren-containers/wren/internal/store"
 	"github.com/wren-containers/wren/internal/sysinfo"
 	"go.podman.io/storage"
+	"golang.org/x/sys/unix"
 )
 
 // Engine makes and runs containers on one store.
@@ -301,6 +302,9 @@ func (e *Engine) prepare(ctx context.Context, c *Container, pendingNetwork bool)
 				reach = append(reach, m.Source)
 			}
 		}
+		if err := e.giveVolumesToRoot(c, rootUID, rootGID); err != nil {
+			return "", nil, err
+		}
 		if err := makeTraversable(reach); err != nil {
 			return "", nil, err
 		}
@@ -358,6 +362,31 @@ func (e *Engine) labelsInUse() []Labels {
 		out = append(out, c.Labels)
 	}
 	return out
+}
+
+// giveVolumesToRoot gives a container whose root is not wren's the top of
+// each local volume it mounts that wren's root still owns (a new one), as
+// Docker does with remapped ids: its root can then write there.
+func (e *Engine) giveVolumesToRoot(c *Container, uid, gid int) error {
+	vs := NewVolumes(e.Config)
+	for _, m := range c.Options.Mounts {
+		if m.Type != MountVolume {
+			continue
+		}
+		v, err := vs.Get(m.Source)
+		if err != nil || v.Options["type"] != "" {
+			continue
+		}
+		data := vs.Mountpoint(v.Name)
+		var st unix.Stat_t
+		if err := unix.Stat(data, &st); err != nil || st.Uid != uint32(os.Geteuid()) {
+			continue
+		}
+		if err := os.Chown(data, uid, gid); err != nil {
+			return fmt.Errorf("volume %s: %w", v.Name, err)
+		}
+	}
+	return nil
 }
 
 // containerUserNS is the user namespace of a container's own, as containers-storage

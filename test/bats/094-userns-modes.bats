@@ -16,6 +16,7 @@ setup() {
 
 teardown() {
 	rm_containers "$ctr" "$ctr-a" "$ctr-b"
+	wren volume rm -f "$ctr-vol" >/dev/null 2>&1 || true
 	rm_images "$img"
 }
 
@@ -118,6 +119,16 @@ host_uid_of_root() {
 	assert_equal 0 "${lines[1]}"
 	run --separate-stderr -0 wren inspect -f '{{.HostConfig.UsernsMode}}' "$ctr-b"
 	assert_output auto:size=2000
+}
+
+@test "auto: a new named volume belongs to the container's root" {
+	ranged || skip "auto needs a rootless user with a subuid range"
+	run --separate-stderr -0 wren run --rm --userns=auto -v "$ctr-vol:/data" "$img" sh -c 'stat -c %u /data; echo hi >/data/f; cat /data/f'
+	assert_equal 0 "${lines[0]}"
+	assert_equal hi "${lines[1]}"
+	# wren's own namespace still reaches it.
+	run --separate-stderr -0 wren run --rm -v "$ctr-vol:/data" "$img" cat /data/f
+	assert_output hi
 }
 
 @test "auto: the range is released by rm and given again" {
