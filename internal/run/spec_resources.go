@@ -277,15 +277,21 @@ func ResourceWarnings(r *Resources) []string {
 	return w
 }
 
-// applyResources puts the limits the host can apply on the spec.
-func applyResources(s *specs.Spec, r *Resources) error {
+// hostResources are the limits of r this host can apply, nil for none.
+func hostResources(r *Resources) (*specs.LinuxResources, error) {
 	l, err := parseResources(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, _ := detectCgroupHost().resources(l)
-	if res == nil {
-		return nil
+	return res, nil
+}
+
+// applyResources puts the limits the host can apply on the spec.
+func applyResources(s *specs.Spec, r *Resources) error {
+	res, err := hostResources(r)
+	if err != nil || res == nil {
+		return err
 	}
 	if s.Linux.Resources == nil {
 		s.Linux.Resources = res

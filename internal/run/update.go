@@ -130,13 +130,9 @@ func (e *Engine) setMonitorRestart(c *Container, p bundle.RestartPolicy) error {
 // applyLive writes a running container's new limits into its cgroup, as
 // docker update does.
 func applyLive(c *Container, r *Resources) error {
-	l, err := parseResources(r)
-	if err != nil {
+	res, err := hostResources(r)
+	if err != nil || res == nil {
 		return err
-	}
-	res, _ := detectCgroupHost().resources(l)
-	if res == nil {
-		return nil
 	}
 	return updateCgroup(cgroupRoot, cgroupPaths(c.State.Pid), c.ID, res)
 }
