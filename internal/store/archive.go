@@ -181,12 +181,7 @@ func (s *Store) saveOCI(ctx context.Context, w io.Writer, img *Image, tag refere
 	if err != nil {
 		return err
 	}
-	pc, err := policyContext(nil)
-	if err != nil {
-		return err
-	}
-	defer pc.Destroy()
-	if _, err := copy.Image(ctx, pc, dest, src, &copy.Options{}); err != nil {
+	if err := copyLocal(ctx, dest, src); err != nil {
 		return fmt.Errorf("save %s: %w", dockerName(img), err)
 	}
 	f, err := os.Open(path)
@@ -409,15 +404,22 @@ func (s *Store) copyToStore(ctx context.Context, src types.ImageReference, id di
 	if err != nil {
 		return err
 	}
+	if err := copyLocal(ctx, dest, src); err != nil {
+		return errdefs.Invalid("load: %v", err)
+	}
+	return nil
+}
+
+// copyLocal copies one image between local transports (the store, archives)
+// under the machine's signature policy.
+func copyLocal(ctx context.Context, dest, src types.ImageReference) error {
 	pc, err := policyContext(nil)
 	if err != nil {
 		return err
 	}
 	defer pc.Destroy()
-	if _, err := copy.Image(ctx, pc, dest, src, &copy.Options{}); err != nil {
-		return errdefs.Invalid("load: %v", err)
-	}
-	return nil
+	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{})
+	return err
 }
 
 // sourceConfigDigest is the config digest of the image src holds, which is

@@ -84,3 +84,28 @@ teardown() {
 	run -0 wren images -q "$reg/$short"
 	assert_output ""
 }
+
+@test "on a terminal an ambiguous short name asks, and the choice is remembered as an alias" {
+	# Root records aliases in /var/cache/containers, which a test must not touch.
+	rootless || skip "the recorded alias of root lives outside the test's reach"
+	cat >"$conf" <<-CONF
+		unqualified-search-registries = ["$reg", "127.0.0.1:1"]
+		short-name-mode = "enforcing"
+	CONF
+	local home=$BATS_TEST_TMPDIR/home
+	mkdir -p "$home"
+	run -0 env HOME="$home" XDG_CACHE_HOME="$home/.cache" expect -c "
+		set timeout 60
+		spawn $WREN_BINARY pull -q $short
+		expect {Please select an image}
+		send \"\\r\"
+		expect eof
+		catch wait result
+		exit [lindex \$result 3]"
+	assert_match "$reg/$short:latest"
+	run -0 cat "$home/.cache/containers/short-name-aliases.conf"
+	assert_match "\"$short\" = \"$reg/$short\""
+	# Remembered: the same pull needs no terminal now.
+	run --separate-stderr -0 env HOME="$home" XDG_CACHE_HOME="$home/.cache" "$WREN_BINARY" pull -q "$short" </dev/null
+	assert_output "$reg/$short:latest"
+}
