@@ -104,7 +104,7 @@ teardown() {
 		exit [lindex \$result 3]"
 	assert_match "$reg/$short:latest"
 	run -0 cat "$home/.cache/containers/short-name-aliases.conf"
-	assert_match "\"$short\" = \"$reg/$short\""
+	assert_match "\"?$short\"? = \"$reg/$short\""
 	# Remembered: the same pull needs no terminal now.
 	run --separate-stderr -0 env HOME="$home" XDG_CACHE_HOME="$home/.cache" "$WREN_BINARY" pull -q "$short" </dev/null
 	assert_output "$reg/$short:latest"
