@@ -102,6 +102,16 @@ teardown() {
 	assert_one_error
 	run --separate-stderr -125 wren load <"$BATS_TEST_TMPDIR/cut.tar"
 	assert_one_error
+	# Whole as a tar, but a layer's bytes changed: its digest no longer matches.
+	mkdir "$BATS_TEST_TMPDIR/x"
+	tar -xf "$BATS_TEST_TMPDIR/img.tar" -C "$BATS_TEST_TMPDIR/x"
+	local layer
+	layer=$(find "$BATS_TEST_TMPDIR/x" -type f -size +100k | head -n 1)
+	[ -n "$layer" ]
+	printf 'corrupt' | dd of="$layer" bs=1 seek=50000 conv=notrunc status=none
+	tar -C "$BATS_TEST_TMPDIR/x" -cf "$BATS_TEST_TMPDIR/corrupt.tar" .
+	run --separate-stderr -125 wren load -i "$BATS_TEST_TMPDIR/corrupt.tar"
+	assert_one_error
 	echo 'not an archive' >"$BATS_TEST_TMPDIR/junk.tar"
 	run --separate-stderr -125 wren load -i "$BATS_TEST_TMPDIR/junk.tar"
 	assert_one_error
