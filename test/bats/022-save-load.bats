@@ -108,6 +108,7 @@ teardown() {
 	local layer
 	layer=$(find "$BATS_TEST_TMPDIR/x" -type f -size +100k | head -n 1)
 	[ -n "$layer" ]
+	chmod u+w "$layer"
 	printf 'corrupt' | dd of="$layer" bs=1 seek=50000 conv=notrunc status=none
 	tar -C "$BATS_TEST_TMPDIR/x" -cf "$BATS_TEST_TMPDIR/corrupt.tar" .
 	run --separate-stderr -125 wren load -i "$BATS_TEST_TMPDIR/corrupt.tar"
