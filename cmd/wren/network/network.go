@@ -17,7 +17,7 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCreateCommand(g), newLsCommand(g), newInspectCommand(g), newRmCommand(g), newPruneCommand(g))
+	cmd.AddCommand(newCreateCommand(g), newLsCommand(g), newInspectCommand(g), newRmCommand(g), newPruneCommand(g), newServeDNSCommand(g))
 	return cmd
 }
 

@@ -1,0 +1,180 @@
+package network
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/wren-containers/wren/internal/netns"
+)
+
+const envTestHolder = "WREN_NETWORK_TEST_HOLDER"
+
+// TestMain lets the test binary be the DNS holder, as wren is outside tests.
+func TestMain(m *testing.M) {
+	if os.Getenv(envTestHolder) != "" {
+		if err := ServeDNS(os.Args[len(os.Args)-1]); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestAttachEndToEnd needs root (it makes namespaces, bridges and veths) and pasta.
+func TestAttachEndToEnd(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	if _, err := exec.LookPath("pasta"); err != nil {
+		t.Skip("needs pasta")
+	}
+	t.Setenv(envTestHolder, "1")
+	HolderArgs = func(runDir string) []string { return []string{runDir} }
+	dir := t.TempDir()
+	m := NewManager(filepath.Join(dir, "records"), filepath.Join(dir, "run"), nil)
+	a, err := m.Create(CreateOptions{Name: "a", Subnet: "10.201.0.0/24"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Create(CreateOptions{Name: "b", Subnet: "10.202.0.0/24"}); err != nil {
+		t.Fatal(err)
+	}
+	ns := map[string]string{}
+	if _, err := m.Create(CreateOptions{Name: "i", Internal: true, Subnet: "10.203.0.0/24"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"c1", "c2", "c3", "c4"} {
+		ns[c] = filepath.Join(dir, "ns-"+c)
+		if err := netns.New(ns[c]); err != nil {
+			t.Fatal(err)
+		}
+		defer netns.Remove(ns[c])
+	}
+	attach := func(c, network, ip string, aliases ...string) *Endpoint {
+		e, err := m.Attach(AttachOptions{ContainerID: c + "0123456789abcdef", ContainerName: c, Network: network, IP: ip, Aliases: aliases, NetnsPath: ns[c]})
+		if err != nil {
+			t.Fatalf("attach %s to %s: %v", c, network, err)
+		}
+		return e
+	}
+	e1 := attach("c1", "a", "10.201.0.10", "web")
+	e2 := attach("c2", "a", "")
+	if e3 := attach("c3", "b", ""); e3.IP.String() != "10.202.0.2" {
+		t.Errorf("c3: %+v", e3)
+	}
+	if e1.IP.String() != "10.201.0.10" || e2.IP.String() != "10.201.0.2" || e1.IfName != "eth0" || e1.Gateway != a.Gateway {
+		t.Errorf("endpoints: %+v %+v", e1, e2)
+	}
+	if _, err := m.Attach(AttachOptions{ContainerID: "c4", Network: "a", IP: "10.201.0.10", NetnsPath: ns["c3"]}); err == nil {
+		t.Error("a taken --ip was given out")
+	}
+	// c1 serves; c2 on the same network reaches it, c3 on another does not.
+	var l net.Listener
+	if err := netns.Do(ns["c1"], func() (err error) { l, err = net.Listen("tcp4", "0.0.0.0:8080"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	dial := func(c string) error {
+		return netns.Do(ns[c], func() error {
+			conn, err := net.DialTimeout("tcp4", "10.201.0.10:8080", time.Second)
+			if err == nil {
+				conn.Close()
+			}
+			return err
+		})
+	}
+	if err := dial("c2"); err != nil {
+		t.Errorf("same network: %v", err)
+	}
+	if err := dial("c3"); err == nil {
+		t.Error("another network reached c1")
+	}
+	// DNS by name and alias on the same network only.
+	lookup := func(c, server, name string) []dns.RR {
+		var answer []dns.RR
+		_ = netns.Do(ns[c], func() error {
+			q := new(dns.Msg)
+			q.SetQuestion(dns.Fqdn(name), dns.TypeA)
+			r, _, err := (&dns.Client{Timeout: 2 * time.Second}).Exchange(q, net.JoinHostPort(server, "53"))
+			if err == nil {
+				answer = r.Answer
+			}
+			return err
+		})
+		return answer
+	}
+	for _, name := range []string{"web", "C1", "c1012345678"[:2] + "0123456789"} {
+		if ans := lookup("c2", "10.201.0.1", name); len(ans) != 1 || ans[0].(*dns.A).A.String() != "10.201.0.10" {
+			t.Errorf("lookup %s from c2: %v", name, ans)
+		}
+	}
+	if ans := lookup("c3", "10.202.0.1", "web"); len(ans) != 0 {
+		t.Errorf("c3 resolved another network's container: %v", ans)
+	}
+	// Egress: a server on the host's loopback, through pasta's gateway;
+	// none from an internal network.
+	host, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	go func() {
+		for {
+			c, err := host.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	attach("c4", "i", "")
+	eg := m.Egress()
+	if eg == nil {
+		t.Fatal("no egress recorded")
+	}
+	target := net.JoinHostPort(eg.HostAddress.String(), fmt.Sprint(host.Addr().(*net.TCPAddr).Port))
+	egress := func(c string) error {
+		return netns.Do(ns[c], func() error {
+			conn, err := net.DialTimeout("tcp4", target, time.Second)
+			if err == nil {
+				conn.Close()
+			}
+			return err
+		})
+	}
+	if err := egress("c2"); err != nil {
+		t.Errorf("egress: %v", err)
+	}
+	if err := egress("c4"); err == nil {
+		t.Error("an internal network reached the host")
+	}
+	if len(m.Endpoints(a)) != 2 {
+		t.Errorf("endpoints of a: %v", m.Endpoints(a))
+	}
+	for _, c := range []string{"c1", "c2", "c3", "c4"} {
+		if err := m.Detach(c+"0123456789abcdef", ""); err != nil {
+			t.Error(err)
+		}
+	}
+	if nsAlive(m.NamespacePath()) || m.holderRunning() {
+		t.Error("the rootless namespace or its DNS holder outlived the last endpoint")
+	}
+	if _, err := os.Stat(filepath.Join(m.RunDir, pastaPidFile)); err == nil {
+		t.Error("pasta's pid file left")
+	}
+}

@@ -1,0 +1,88 @@
+package network
+
+import (
+	"github.com/google/nftables"
+	"github.com/google/nftables/expr"
+)
+
+// tableName is wren's nftables table in the rootless namespace. It belongs to
+// that namespace alone (owned by wren's user namespace), so it is rewritten
+// whole on every change instead of being patched.
+const tableName = "wren"
+
+// bridgeRule is one bridge's part of the firewall.
+type bridgeRule struct {
+	Name     string
+	Internal bool
+}
+
+// syncFirewall writes the rootless namespace's rules, on a thread inside it:
+// traffic from one bridge to another is dropped (networks are isolated), an
+// internal bridge's traffic never leaves it (no egress), and what leaves by
+// the egress interface (pasta's tap) is masqueraded to its address. Rules
+// compare the input and output bridge because br_netfilter, on here, passes
+// traffic inside one bridge through the same forward hook.
+func syncFirewall(bridges []bridgeRule) error {
+	c, err := nftables.New()
+	if err != nil {
+		return err
+	}
+	tables, err := c.ListTablesOfFamily(nftables.TableFamilyINet)
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if t.Name == tableName {
+			c.DelTable(t)
+		}
+	}
+	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyINet, Name: tableName})
+	accept := nftables.ChainPolicyAccept
+	fwd := c.AddChain(&nftables.Chain{Name: "forward", Table: t, Type: nftables.ChainTypeFilter,
+		Hooknum: nftables.ChainHookForward, Priority: nftables.ChainPriorityFilter, Policy: &accept})
+	drop := &expr.Verdict{Kind: expr.VerdictDrop}
+	for _, br := range bridges {
+		// From this bridge to any other interface (internal) or any other bridge.
+		out := []byte(bridgePrefix)
+		if br.Internal {
+			out = nil
+		}
+		exprs := []expr.Any{
+			&expr.Meta{Key: expr.MetaKeyIIFNAME, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: ifname(br.Name)},
+			&expr.Meta{Key: expr.MetaKeyOIFNAME, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: ifname(br.Name)},
+		}
+		if out != nil {
+			exprs = append(exprs, &expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: out})
+		}
+		c.AddRule(&nftables.Rule{Table: t, Chain: fwd, Exprs: append(exprs, drop)})
+		if br.Internal {
+			// And from anywhere else into it.
+			c.AddRule(&nftables.Rule{Table: t, Chain: fwd, Exprs: []expr.Any{
+				&expr.Meta{Key: expr.MetaKeyOIFNAME, Register: 1},
+				&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: ifname(br.Name)},
+				&expr.Meta{Key: expr.MetaKeyIIFNAME, Register: 1},
+				&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: ifname(br.Name)},
+				drop,
+			}})
+		}
+	}
+	post := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
+		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
+	c.AddRule(&nftables.Rule{Table: t, Chain: post, Exprs: []expr.Any{
+		&expr.Meta{Key: expr.MetaKeyIIFNAME, Register: 1},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte(bridgePrefix)},
+		&expr.Meta{Key: expr.MetaKeyOIFNAME, Register: 1},
+		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte(bridgePrefix)},
+		&expr.Masq{},
+	}})
+	return c.Flush()
+}
+
+// ifname is an interface name as the kernel compares it exactly: NUL-padded to IFNAMSIZ.
+func ifname(name string) []byte {
+	b := make([]byte, 16)
+	copy(b, name)
+	return b
+}

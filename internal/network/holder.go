@@ -1,0 +1,215 @@
+package network
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/wren-containers/wren/internal/netns"
+	"golang.org/x/sys/unix"
+)
+
+// The DNS holder is a small wren process (`wren network dns-serve`) that
+// answers on port 53 of the rootless namespace, on every bridge's gateway. It
+// reads the endpoints from disk on each query, so it never needs telling about
+// a change, and it forwards other names from the host's own network namespace,
+// where the host's resolvers (also loopback ones) are reachable. Detach of the
+// last endpoint stops it; it also ends itself when the namespace it serves is
+// gone, so it cannot outlive the networks.
+const (
+	holderPidFile  = "dns.pid"
+	holderLockFile = "dns.lock"
+	holderReady    = "ready"
+)
+
+// HolderArgs are the arguments that run the DNS holder (the CLI's hidden
+// command); set by the CLI, which knows its own command line.
+var HolderArgs = func(runDir string) []string { return []string{"network", "dns-serve", runDir} }
+
+// holderRunning reports whether a holder holds the lock.
+func (m *Manager) holderRunning() bool {
+	f, err := os.OpenFile(filepath.Join(m.RunDir, holderLockFile), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
+		return true
+	}
+	return false
+}
+
+// ensureHolder starts the DNS holder unless it runs, and waits until it listens.
+func (m *Manager) ensureHolder() error {
+	if m.holderRunning() {
+		return nil
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(self, HolderArgs(m.RunDir)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start the network DNS server: %w", err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	out.Close()
+	if strings.TrimSpace(line) != holderReady {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return fmt.Errorf("the network DNS server did not start: %s", strings.TrimSpace(line))
+	}
+	// It runs on alone; nothing waits for it but its own exit when idle.
+	_ = cmd.Process.Release()
+	return nil
+}
+
+// stopHolder ends the DNS holder, if one runs.
+func (m *Manager) stopHolder() {
+	stopPid(filepath.Join(m.RunDir, holderPidFile), filepath.Base(mustExecutable()))
+}
+
+func mustExecutable() string {
+	p, _ := os.Executable()
+	return p
+}
+
+// ServeDNS is the DNS holder's body: it takes the holder lock (one per
+// namespace), listens in the rootless namespace, tells its starter on stdout,
+// and serves until told to stop or until the namespace is gone.
+func ServeDNS(runDir string) error {
+	m := &Manager{RunDir: runDir}
+	lock, err := os.OpenFile(filepath.Join(runDir, holderLockFile), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		fmt.Println(holderReady) // another holder serves already
+		return nil
+	}
+	path := m.NamespacePath()
+	var nsIno uint64
+	var udp net.PacketConn
+	var tcp net.Listener
+	err = netns.Do(path, func() error {
+		var st unix.Stat_t
+		if err := unix.Stat(path, &st); err != nil {
+			return err
+		}
+		nsIno = st.Ino
+		var err error
+		if udp, err = net.ListenPacket("udp4", "0.0.0.0:53"); err != nil {
+			return err
+		}
+		tcp, err = net.Listen("tcp4", "0.0.0.0:53")
+		return err
+	})
+	if err != nil {
+		fmt.Println("listen:", err)
+		return err
+	}
+	pidFile := filepath.Join(runDir, holderPidFile)
+	if err := os.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
+		return err
+	}
+	h := &dnsHandler{eps: m.endpoints(), upstream: hostResolvers()}
+	servers := []*dns.Server{{PacketConn: udp, Handler: h}, {Listener: tcp, Handler: h}}
+	for _, s := range servers {
+		go func() { _ = s.ActivateAndServe() }()
+	}
+	fmt.Println(holderReady)
+	os.Stdout.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return shutdown(servers, pidFile)
+		case <-tick.C:
+			var st unix.Stat_t
+			if unix.Stat(path, &st) != nil || st.Ino != nsIno || !nsAlive(path) {
+				return shutdown(servers, pidFile)
+			}
+		}
+	}
+}
+
+func shutdown(servers []*dns.Server, pidFile string) error {
+	for _, s := range servers {
+		_ = s.Shutdown()
+	}
+	if data, err := os.ReadFile(pidFile); err == nil && strings.TrimSpace(string(data)) == strconv.Itoa(os.Getpid()) {
+		_ = os.Remove(pidFile)
+	}
+	return nil
+}
+
+// hostResolvers are the nameservers of the host's resolv.conf, as host:53.
+func hostResolvers() []string {
+	cfg, err := dns.ClientConfigFromFile("/etc/resolv.conf")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range cfg.Servers {
+		out = append(out, net.JoinHostPort(s, cfg.Port))
+	}
+	return out
+}
+
+type dnsHandler struct {
+	eps      endpoints
+	upstream []string
+}
+
+func (h *dnsHandler) ServeDNS(w dns.ResponseWriter, q *dns.Msg) {
+	var client netip.Addr
+	if ap, err := netip.ParseAddrPort(w.RemoteAddr().String()); err == nil {
+		client = ap.Addr().Unmap()
+	}
+	resp, internal := resolve(h.eps.all(), client, q)
+	if resp == nil && !internal {
+		resp = h.forward(w, q)
+	}
+	if resp == nil {
+		resp = new(dns.Msg)
+		resp.SetRcode(q, dns.RcodeServerFailure)
+		if internal {
+			resp.SetRcode(q, dns.RcodeNameError)
+		}
+	}
+	_ = w.WriteMsg(resp)
+}
+
+// forward asks the host's resolvers in turn, over the transport the client used.
+func (h *dnsHandler) forward(w dns.ResponseWriter, q *dns.Msg) *dns.Msg {
+	c := &dns.Client{Timeout: 3 * time.Second}
+	if _, ok := w.RemoteAddr().(*net.TCPAddr); ok {
+		c.Net = "tcp"
+	}
+	for _, s := range h.upstream {
+		if r, _, err := c.Exchange(q, s); err == nil {
+			return r
+		}
+	}
+	return nil
+}
