@@ -5,15 +5,63 @@
 
 load helpers
 
+setup_file() {
+	export UNET_IMAGE=unet-busybox
+	import_busybox "$UNET_IMAGE"
+}
+
+teardown_file() {
+	rm_images "$UNET_IMAGE"
+}
+
 setup() {
-	name=net-$BATS_TEST_NUMBER
+	name=unet-$BATS_TEST_NUMBER
 }
 
 teardown() {
+	rm_containers "$name-a" "$name-b" "$name-c" "$name-d"
 	local n
 	for n in "$name" "$name-2" "$name-3"; do
 		wren network rm -f "$n" >/dev/null 2>&1 || true
 	done
+	if [ -n "${server_pid:-}" ]; then
+		kill "$server_pid" 2>/dev/null || true
+	fi
+}
+
+# host_server: busybox httpd on 127.0.0.1:$server_port serving "from-host".
+host_server() {
+	local p
+	for _ in $(seq 100); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			break
+		fi
+	done
+	server_port=$p
+	mkdir -p "$BATS_TEST_TMPDIR/www"
+	echo from-host >"$BATS_TEST_TMPDIR/www/index.html"
+	busybox httpd -f -p "127.0.0.1:$server_port" -h "$BATS_TEST_TMPDIR/www" &
+	server_pid=$!
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$server_port") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# web NAME NETWORK [FLAGS…]: a detached busybox httpd on port 8080 serving its
+# own hostname file, on NETWORK.
+web() {
+	local c=$1 n=$2
+	shift 2
+	wren run -d --name "$c" --network "$n" "$@" "$UNET_IMAGE" httpd -f -p 8080 -h /etc >/dev/null
+}
+
+# network_helpers: processes serving this run's rootless network namespace
+# (pasta and the DNS holder).
+network_helpers() {
+	pgrep -f -- "${WREN_RUNROOT:?}/networks" | wc -l
 }
 
 @test "network create, ls, inspect and rm" {
@@ -132,4 +180,128 @@ teardown() {
 	output=$(grep " $name\$" <<<"$output")
 	assert_output "create $id $name
 destroy $id $name"
+}
+
+@test "containers on a user network reach each other by name, alias and short ID" {
+	run -0 wren network create "$name"
+	web "$name-a" "$name" --network-alias web --network-alias www
+	id=$(wren inspect -f '{{.Id}}' "$name-a")
+	run -0 wren run --rm --network "$name" "$UNET_IMAGE" sh -c \
+		"wget -qO- http://$name-a:8080/hostname && wget -qO- http://web:8080/hostname && wget -qO- http://WWW:8080/hostname && wget -qO- http://${id:0:12}:8080/hostname"
+	assert_output "${id:0:12}
+${id:0:12}
+${id:0:12}
+${id:0:12}"
+	run -0 wren run --rm --network "$name" "$UNET_IMAGE" ping -c 1 -W 5 web
+	assert_match "1 packets received"
+	# Both ways, between two detached containers.
+	web "$name-b" "$name"
+	run -0 wren exec "$name-a" wget -qO- "http://$name-b:8080/hostname"
+	assert_output "$(wren inspect -f '{{.Id}}' "$name-b" | cut -c1-12)"
+	# Names the network does not know are forwarded, and fail without internet: not ours.
+	run -0 wren exec "$name-a" cat /etc/resolv.conf
+	gw=$(wren network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' "$name")
+	assert_match "nameserver $gw"
+}
+
+@test "network inspect lists the containers; container inspect shows the endpoint" {
+	run -0 wren network create --subnet 10.131.0.0/24 "$name"
+	web "$name-a" "$name" --ip 10.131.0.50
+	id=$(wren inspect -f '{{.Id}}' "$name-a")
+	run -0 wren network inspect "$name"
+	assert_equal "$name-a 10.131.0.50/24 02:42:0a:83:00:32" \
+		"$(jq -r ".[0].Containers[\"$id\"] | \"\(.Name) \(.IPv4Address) \(.MacAddress)\"" <<<"$output")"
+	assert_match '"EndpointID": "[0-9a-f]{64}"'
+	run -0 wren inspect -f "{{range \$k, \$v := .NetworkSettings.Networks}}{{\$k}} {{\$v.IPAddress}} {{\$v.Gateway}}{{end}}" "$name-a"
+	assert_output "$name 10.131.0.50 10.131.0.1"
+	run -0 wren exec "$name-a" ip addr show eth0
+	assert_match "inet 10.131.0.50/24"
+	# The same --ip twice is refused before the second container starts.
+	run -125 --separate-stderr wren run -d --name "$name-b" --network "$name" --ip 10.131.0.50 "$UNET_IMAGE" sleep 60
+	assert_match "10.131.0.50" "$stderr"
+	run -0 wren ps -a -q --filter "name=$name-b"
+	[ -z "$output" ] || [ "$(wren inspect -f '{{.State.Running}}' "$name-b")" = false ]
+}
+
+@test "containers on different networks cannot reach each other" {
+	run -0 wren network create "$name"
+	run -0 wren network create "$name-2"
+	web "$name-a" "$name"
+	ip=$(wren inspect -f "{{(index .NetworkSettings.Networks \"$name\").IPAddress}}" "$name-a")
+	run -0 wren run --rm --network "$name" "$UNET_IMAGE" wget -qO- -T 3 "http://$ip:8080/hostname"
+	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 3 "http://$ip:8080/hostname"
+	# Nor by name: the other network's DNS does not know it.
+	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" nslookup "$name-a"
+}
+
+@test "egress from a user network; --internal has none" {
+	host_server
+	run -0 wren network create "$name"
+	run -0 wren network create --internal "$name-2"
+	run -0 wren run --rm --network "$name" "$UNET_IMAGE" wget -qO- -T 5 "http://host.containers.internal:$server_port/"
+	assert_output "from-host"
+	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 3 "http://host.containers.internal:$server_port/"
+	# The internal network still resolves its own containers.
+	web "$name-a" "$name-2"
+	run -0 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 5 "http://$name-a:8080/hostname"
+}
+
+@test "network connect and disconnect a running container" {
+	run -0 wren network create "$name"
+	run -0 wren network create "$name-2"
+	web "$name-a" "$name"
+	since=$(date +%s)
+	run -0 wren network connect --alias joined "$name-2" "$name-a"
+	run -0 wren exec "$name-a" sh -c 'ls /sys/class/net | sort | tr "\n" " "'
+	assert_output "eth0 eth1 lo "
+	run -0 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 5 http://joined:8080/hostname
+	run -0 wren network inspect -f '{{len .Containers}}' "$name-2"
+	assert_output "1"
+	run -125 --separate-stderr wren network connect "$name-2" "$name-a"
+	assert_one_error
+	run -0 wren network disconnect "$name-2" "$name-a"
+	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 3 http://joined:8080/hostname
+	run -0 wren exec "$name-a" sh -c 'ls /sys/class/net | sort | tr "\n" " "'
+	assert_output "eth0 lo "
+	run -125 --separate-stderr wren network disconnect "$name-2" "$name-a"
+	assert_one_error
+	run -0 wren events --since "$since" --until "$(($(date +%s) + 1))" --filter type=network --format '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.container}}'
+	assert_match "connect $name-2 [0-9a-f]{64}"
+	assert_match "disconnect $name-2 [0-9a-f]{64}"
+}
+
+@test "network rm refuses a network in use; bad --network, --ip and connect refused" {
+	run -0 wren network create "$name"
+	run -0 wren create --name "$name-a" --network "$name" "$UNET_IMAGE" true
+	run -125 --separate-stderr wren network rm "$name"
+	assert_one_error
+	assert_match "has active endpoints" "$stderr"
+	run -125 --separate-stderr wren run --rm --name "$name-b" --network "$name-missing" "$UNET_IMAGE" true
+	assert_one_error
+	assert_equal "Error: network $name-missing not found" "$stderr"
+	run -125 --separate-stderr wren run --rm --name "$name-b" --network "$name" --ip 10.250.0.9 "$UNET_IMAGE" true
+	assert_one_error
+	run -125 --separate-stderr wren network connect "$name-missing" "$name-a"
+	assert_one_error
+	run -125 --separate-stderr wren network connect "$name" "$name-missing"
+	assert_one_error
+	run -0 wren ps -a -q --filter "name=$name-b"
+	assert_output ""
+	run -0 wren rm "$name-a"
+	run -0 wren network rm "$name"
+}
+
+@test "no network helper outlives the last container" {
+	run -0 wren network create "$name"
+	web "$name-a" "$name"
+	web "$name-b" "$name"
+	[ "$(network_helpers)" -ge 2 ]
+	run -0 wren rm -f "$name-a" "$name-b"
+	for _ in $(seq 50); do
+		[ "$(network_helpers)" -eq 0 ] && break
+		sleep 0.1
+	done
+	run -0 network_helpers
+	assert_output "0"
+	[ ! -e "$WREN_RUNROOT/networks/rootless-netns" ]
 }
