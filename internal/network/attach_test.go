@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,6 +168,7 @@ func TestAttachEndToEnd(t *testing.T) {
 	if len(m.Endpoints(a)) != 2 {
 		t.Errorf("endpoints of a: %v", m.Endpoints(a))
 	}
+	pastaPid, _ := os.ReadFile(filepath.Join(m.RunDir, pastaPidFile))
 	for _, c := range []string{"c1", "c2", "c3", "c4"} {
 		if err := m.Detach(c+"0123456789abcdef", ""); err != nil {
 			t.Error(err)
@@ -174,7 +177,7 @@ func TestAttachEndToEnd(t *testing.T) {
 	if nsAlive(m.NamespacePath()) || m.holderRunning() {
 		t.Error("the rootless namespace or its DNS holder outlived the last endpoint")
 	}
-	if _, err := os.Stat(filepath.Join(m.RunDir, pastaPidFile)); err == nil {
-		t.Error("pasta's pid file left")
+	if pid, err := strconv.Atoi(strings.TrimSpace(string(pastaPid))); err != nil || alive(pid) {
+		t.Errorf("pasta (%q) outlived the last endpoint", pastaPid)
 	}
 }

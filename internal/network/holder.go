@@ -82,12 +82,7 @@ func (m *Manager) ensureHolder() error {
 
 // stopHolder ends the DNS holder, if one runs.
 func (m *Manager) stopHolder() {
-	stopPid(filepath.Join(m.RunDir, holderPidFile), filepath.Base(mustExecutable()))
-}
-
-func mustExecutable() string {
-	p, _ := os.Executable()
-	return p
+	stopPid(filepath.Join(m.RunDir, holderPidFile), m.RunDir)
 }
 
 // ServeDNS is the DNS holder's body: it takes the holder lock (one per

@@ -138,14 +138,14 @@ func (m *Manager) Egress() *Egress {
 // bridges and veths go with it. It is safe on a namespace half made.
 func (m *Manager) teardown() {
 	m.stopHolder()
-	stopPid(filepath.Join(m.RunDir, pastaPidFile), "pasta")
+	stopPid(filepath.Join(m.RunDir, pastaPidFile), m.NamespacePath())
 	_ = netns.Remove(m.NamespacePath())
 	_ = os.Remove(filepath.Join(m.RunDir, egressFile))
 }
 
-// stopPid ends the process a pid file names, if it is still the program
-// named comm (a reused pid is left alone), and waits briefly for it to go.
-func stopPid(pidFile, comm string) {
+// stopPid ends the process a pid file names, if its command line still names
+// marker (a reused pid is left alone), and waits briefly for it to go.
+func stopPid(pidFile, marker string) {
 	data, err := os.ReadFile(pidFile)
 	_ = os.Remove(pidFile)
 	if err != nil {
@@ -155,8 +155,8 @@ func stopPid(pidFile, comm string) {
 	if err != nil || pid <= 0 {
 		return
 	}
-	name, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-	if err != nil || strings.TrimSpace(string(name)) != comm {
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !strings.Contains(string(cmdline), marker) {
 		return
 	}
 	_ = syscall.Kill(pid, syscall.SIGTERM)

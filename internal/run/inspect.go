@@ -52,7 +52,11 @@ func (e *Engine) Inspect(ctx context.Context, ref string, size bool) (*mobyconta
 		}
 		in.SizeRw, in.SizeRootFs = &rw, &rootfs
 	}
-	return InspectResponse(c, in), nil
+	resp := InspectResponse(c, in)
+	for name, ep := range e.connectedEndpoints(c) {
+		resp.NetworkSettings.Networks[name] = ep
+	}
+	return resp, nil
 }
 
 // layerDriverData names the driver and the directories of the container's layer.

@@ -47,8 +47,8 @@ type Attachment struct {
 	State json.RawMessage `json:"state,omitempty"`
 }
 
-// UserNetworks connects containers to user-defined networks (internal/network
-// implements it and registers itself with RegisterUserNetworks). The engine
+// UserNetworks connects containers to user-defined networks (internal/network,
+// through the engine's userNetworks). The engine
 // makes the container's namespace at <RunRoot>/netns/<id> and allocates its
 // published ports; Attach wires the namespace into the network before the
 // container starts, Detach undoes it when the container has ended.
@@ -65,11 +65,6 @@ type UserNetworks interface {
 	// twice. The engine removes the namespace afterwards.
 	Detach(c *Container, netnsPath string) error
 }
-
-var userNetworks UserNetworks
-
-// RegisterUserNetworks makes user-defined networks available to every engine.
-func RegisterUserNetworks(u UserNetworks) { userNetworks = u }
 
 // checkNetwork validates the network options at create and normalizes them:
 // "bridge" becomes the default (""), container:<ref> names the full ID,
@@ -103,6 +98,14 @@ func (e *Engine) checkNetwork(o *Options, imageExposed map[string]struct{}) ([]s
 			return nil, errdefs.Invalid("invalid argument %q for \"--mac-address\" flag: not a MAC address", o.MacAddress)
 		}
 	}
+	if mode.Kind != slirp.KindUser {
+		if o.IP != "" {
+			return nil, errdefs.Invalid("user specified IP address is supported on user defined networks only")
+		}
+		if len(o.NetworkAliases) > 0 {
+			return nil, errdefs.Invalid("network-scoped alias is supported only for containers in user defined networks")
+		}
+	}
 	switch mode.Kind {
 	case slirp.KindDefault:
 		o.Network = ""
@@ -131,10 +134,7 @@ func (e *Engine) checkNetwork(o *Options, imageExposed map[string]struct{}) ([]s
 		}
 		o.Network = slirp.KindContainer + ":" + target.ID
 	case slirp.KindUser:
-		if userNetworks == nil {
-			return nil, errdefs.NotFound("network %s not found", mode.Name)
-		}
-		if o.Network, err = userNetworks.Check(mode.Name, o); err != nil {
+		if o.Network, err = e.userNetworks().Check(mode.Name, o); err != nil {
 			return nil, err
 		}
 	}
@@ -179,9 +179,6 @@ func (e *Engine) startNetwork(c *Container) (wait func() error, err error) {
 		// none, host and container:<id> need nothing of their own.
 		return nil, nil
 	}
-	if mode.Kind == slirp.KindUser && userNetworks == nil {
-		return nil, errdefs.NotFound("network %s not found", mode.Name)
-	}
 	if st.Ports, err = slirp.Allocate(c.Options.Ports, slirp.AllocateOptions{Rootless: config.Rootless()}); err != nil {
 		return nil, err
 	}
@@ -204,9 +201,13 @@ func (e *Engine) startNetwork(c *Container) (wait func() error, err error) {
 		var r result
 		if mode.Kind == slirp.KindUser {
 			r.driver = mode.Name
-			r.attached, r.err = userNetworks.Attach(c, path, ports)
+			r.attached, r.err = e.userNetworks().Attach(c, path, ports)
 		} else {
 			r.driver, r.helper, r.err = e.connect(mode, path, ports, c)
+			if r.err == nil {
+				// Networks joined by network connect come beside the helper's.
+				r.err = e.userNetworks().attachConnected(c, path)
+			}
 		}
 		ch <- r
 	}()
@@ -273,8 +274,10 @@ func (e *Engine) teardownNetwork(c *Container) error {
 	if err := st.Helper.Stop(); err != nil {
 		firstErr = err
 	}
-	if st.Mode == slirp.KindUser && userNetworks != nil {
-		if err := userNetworks.Detach(c, st.Netns); err != nil && firstErr == nil {
+	// A container on the default network may have joined user-defined ones
+	// by network connect, so every container is detached.
+	if st.Netns != "" {
+		if err := e.userNetworks().Detach(c, st.Netns); err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}

@@ -5,11 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
 )
 
 func TestCheckNetwork(t *testing.T) {
-	e := &Engine{Records: &Records{Dir: t.TempDir()}}
+	dir := t.TempDir()
+	e := &Engine{Records: &Records{Dir: dir + "/containers"}, Config: &config.Config{Root: dir, RunRoot: dir + "/run"}}
 	target := &Container{ID: strings.Repeat("ab", 32), Name: "web"}
 	if err := e.Records.Save(target); err != nil {
 		t.Fatal(err)
@@ -52,9 +54,12 @@ func TestCheckNetwork(t *testing.T) {
 	if _, err := e.checkNetwork(&Options{Network: "container:nosuch"}, nil); !errors.Is(err, errdefs.ErrNotFound) {
 		t.Errorf("container:nosuch: %v", err)
 	}
-	if userNetworks == nil {
-		if _, err := e.checkNetwork(&Options{Network: "mynet"}, nil); !errors.Is(err, errdefs.ErrNotFound) {
-			t.Errorf("unknown network: %v", err)
+	if _, err := e.checkNetwork(&Options{Network: "mynet"}, nil); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Errorf("unknown network: %v", err)
+	}
+	for _, bad := range []Options{{IP: "10.0.0.5"}, {Network: "none", NetworkAliases: []string{"x"}}} {
+		if _, err := e.checkNetwork(&bad, nil); !errors.Is(err, errdefs.ErrInvalid) {
+			t.Errorf("%+v on a network of wren's own: %v", bad, err)
 		}
 	}
 }

@@ -1,10 +1,19 @@
 package run
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
 	mobyevents "github.com/moby/moby/api/types/events"
+	mobynetwork "github.com/moby/moby/api/types/network"
 	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/events"
 	"github.com/wren-containers/wren/internal/network"
+	"github.com/wren-containers/wren/internal/slirp"
 )
 
 // NewNetworks opens cfg's user-defined networks; a network is in use while any
@@ -49,4 +58,266 @@ func (c *Container) OnNetwork(name string) bool {
 		}
 	}
 	return false
+}
+
+// userNetworks is the engine's UserNetworks: internal/network on the engine's paths.
+func (e *Engine) userNetworks() *userNetworks {
+	return &userNetworks{m: NewNetworks(e.Config), cfg: e.Config}
+}
+
+type userNetworks struct {
+	m   *network.Manager
+	cfg *config.Config
+}
+
+// Check verifies the network and --ip/--network-alias at create.
+func (u *userNetworks) Check(name string, o *Options) (string, error) {
+	n, err := u.m.CheckAttach(name, o.NetworkAliases, o.IP)
+	if err != nil {
+		return "", err
+	}
+	if len(o.Ports) > 0 && n.Internal {
+		return "", errdefs.Invalid("network %s is internal: its containers cannot publish ports", n.Name)
+	}
+	if o.MacAddress != "" {
+		return "", errdefs.Invalid("--mac-address is not supported on a user-defined network: the address follows the IP")
+	}
+	return n.Name, nil
+}
+
+// Attach joins the container's namespace to its network, then to the networks
+// it was connected to, and publishes its ports through a pasta of the
+// container's own (the bridge keeps the default route); on error the caller's
+// Detach undoes the part done.
+func (u *userNetworks) Attach(c *Container, netnsPath string, ports []slirp.PortBinding) (*Attachment, error) {
+	n, err := u.m.Get(c.Options.Network)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := u.m.Attach(network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, Network: n.Name,
+		Aliases: c.Options.NetworkAliases, IP: c.Options.IP, NetnsPath: netnsPath})
+	if err != nil {
+		return nil, err
+	}
+	a := &Attachment{Endpoint: endpointSettings(ep), Nameserver: ep.Gateway.String()}
+	if eg := u.m.Egress(); eg != nil && !n.Internal && eg.HostAddress.IsValid() {
+		a.HostAddress = eg.HostAddress.String()
+	}
+	if err := u.attachConnected(c, netnsPath); err != nil {
+		return nil, err
+	}
+	if len(ports) > 0 {
+		h, err := slirp.Pasta{}.Start(slirp.Options{NetnsPath: netnsPath, Ports: ports, StateDir: u.stateDir(c),
+			Extra: []string{"--ipv4-only", "-I", "ports0"}})
+		if err != nil {
+			return nil, fmt.Errorf("publish ports: %w", err)
+		}
+		if a.State, err = json.Marshal(h); err != nil {
+			_ = h.Stop()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// attachConnected joins the networks of network connect.
+func (u *userNetworks) attachConnected(c *Container, netnsPath string) error {
+	var errs []error
+	for _, a := range c.Options.Connected {
+		_, err := u.m.Attach(network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, Network: a.Network,
+			Aliases: a.Aliases, IP: a.IP, NetnsPath: netnsPath})
+		if err != nil {
+			errs = append(errs, err)
+			_ = u.m.Detach(c.ID, "")
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Detach stops the ports' pasta and takes the container off every
+// user-defined network.
+func (u *userNetworks) Detach(c *Container, netnsPath string) error {
+	var errs []error
+	if c.Net != nil && c.Net.Attachment != nil && len(c.Net.Attachment.State) > 0 {
+		var h slirp.Helper
+		if err := json.Unmarshal(c.Net.Attachment.State, &h); err == nil {
+			errs = append(errs, h.Stop())
+		}
+	}
+	return errors.Join(append(errs, u.m.Detach(c.ID, ""))...)
+}
+
+// stateDir is where the ports' pasta keeps its files: the container's directory.
+func (u *userNetworks) stateDir(c *Container) string {
+	return NewRecords(u.cfg).Path(c.ID)
+}
+
+// endpointSettings is an endpoint as inspect's NetworkSettings.Networks shows it.
+func endpointSettings(ep *network.Endpoint) *mobynetwork.EndpointSettings {
+	mac, _ := net.ParseMAC(ep.MAC)
+	return &mobynetwork.EndpointSettings{
+		NetworkID: ep.NetworkID, EndpointID: ep.EndpointID, Gateway: ep.Gateway, IPAddress: ep.IP,
+		IPPrefixLen: ep.PrefixLen, MacAddress: mobynetwork.HardwareAddr(mac), Aliases: ep.Aliases,
+		DNSNames: ep.Names(),
+	}
+}
+
+var _ UserNetworks = (*userNetworks)(nil)
+
+// ConnectOptions are network connect's flags.
+type ConnectOptions struct {
+	Network   string
+	Container string
+	Aliases   []string
+	IP        string
+}
+
+// Connect joins a container to a user-defined network (docker network
+// connect): at once when it runs, at its next start either way.
+func (e *Engine) Connect(o ConnectOptions) error {
+	u := e.userNetworks()
+	n, err := u.m.CheckAttach(o.Network, o.Aliases, o.IP)
+	if err != nil {
+		return err
+	}
+	c, unlock, err := e.lookupLocked(o.Container)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := connectable(c); err != nil {
+		return err
+	}
+	if c.OnNetwork(n.Name) {
+		return errdefs.Conflict("endpoint with name %s already exists in network %s", c.Name, n.Name)
+	}
+	running := c.Running() && c.Net != nil && c.Net.Netns != ""
+	if running {
+		if _, err := u.m.Attach(network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, Network: n.Name,
+			Aliases: o.Aliases, IP: o.IP, NetnsPath: c.Net.Netns}); err != nil {
+			return err
+		}
+	}
+	c.Options.Connected = append(c.Options.Connected, NetworkAttachment{Network: n.Name, Aliases: o.Aliases, IP: o.IP})
+	if err := e.Records.Save(c); err != nil {
+		if running {
+			_ = u.m.Detach(c.ID, n.ID)
+		}
+		return err
+	}
+	if !running && u.m.Event != nil {
+		u.m.Event("connect", n, c.ID)
+	}
+	return nil
+}
+
+// connectable refuses containers whose network namespace is not theirs to
+// change, with Docker's words.
+func connectable(c *Container) error {
+	mode, err := slirp.ParseMode(c.Options.Network)
+	if err != nil {
+		return err
+	}
+	switch mode.Kind {
+	case slirp.KindHost, slirp.KindContainer:
+		return errdefs.Invalid("container sharing network namespace with another container or host cannot be connected to any other network")
+	case slirp.KindNone:
+		return errdefs.Invalid("container cannot be connected to multiple networks with one of the networks in private (none) mode")
+	}
+	return nil
+}
+
+// Disconnect takes a container off a user-defined network (docker network
+// disconnect). Leaving the network it was created on leaves it with none.
+func (e *Engine) Disconnect(networkRef, container string) error {
+	u := e.userNetworks()
+	n, err := u.m.Get(networkRef)
+	if err != nil {
+		return err
+	}
+	c, unlock, err := e.lookupLocked(container)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if n.Predefined || !c.OnNetwork(n.Name) {
+		return errdefs.Invalid("container %s is not connected to network %s", c.ID, n.Name)
+	}
+	running := c.Running() && c.Net != nil
+	if running {
+		if err := u.m.Detach(c.ID, n.ID); err != nil {
+			return err
+		}
+	} else if u.m.Event != nil {
+		u.m.Event("disconnect", n, c.ID)
+	}
+	kept := c.Options.Connected[:0]
+	for _, a := range c.Options.Connected {
+		if a.Network != n.Name {
+			kept = append(kept, a)
+		}
+	}
+	c.Options.Connected = kept
+	if c.Options.Network == n.Name {
+		c.Options.Network = slirp.KindNone
+		c.Options.NetworkAliases, c.Options.IP = nil, ""
+		if c.Net != nil && c.Net.Attachment != nil {
+			// The ports' pasta (State) stays for teardown to stop.
+			c.Net.Attachment.Endpoint = nil
+		}
+	}
+	return e.Records.Save(c)
+}
+
+// connectedEndpoints are inspect's NetworkSettings.Networks entries for the
+// networks a running container joined beside its own.
+func (e *Engine) connectedEndpoints(c *Container) map[string]*mobynetwork.EndpointSettings {
+	out := map[string]*mobynetwork.EndpointSettings{}
+	if len(c.Options.Connected) == 0 {
+		return out
+	}
+	running := c.Running()
+	eps := map[string]*network.Endpoint{}
+	if running {
+		for _, ep := range e.userNetworks().m.ContainerEndpoints(c.ID) {
+			eps[ep.NetworkName] = ep
+		}
+	}
+	for _, a := range c.Options.Connected {
+		if ep := eps[a.Network]; ep != nil {
+			out[a.Network] = endpointSettings(ep)
+		} else {
+			out[a.Network] = &mobynetwork.EndpointSettings{Aliases: a.Aliases}
+		}
+	}
+	return out
+}
+
+// NetworkNames are docker ps's NETWORKS: the container's network and those it
+// was connected to, comma-separated.
+func (c *Container) NetworkNames() string {
+	names := []string{c.NetworkName()}
+	for _, a := range c.Options.Connected {
+		names = append(names, a.Network)
+	}
+	return strings.Join(names, ",")
+}
+
+// lookupLocked finds a container and takes its lock; the record is read again
+// under the lock, so a change made meanwhile is not lost.
+func (e *Engine) lookupLocked(ref string) (*Container, func(), error) {
+	c, err := e.Records.Lookup(ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err := e.Records.Lock(c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c, err = e.Records.Load(c.ID); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return c, unlock, nil
 }

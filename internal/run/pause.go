@@ -98,16 +98,8 @@ func (e *Engine) resumeAfterSignal(c *Container) {
 
 // lockedRunning looks ref up and locks it; a container that does not run is a conflict.
 func (e *Engine) lockedRunning(ref string) (*Container, func(), error) {
-	c, err := e.Records.Lookup(ref)
+	c, unlock, err := e.lookupLocked(ref)
 	if err != nil {
-		return nil, nil, err
-	}
-	unlock, err := e.Records.Lock(c.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if c, err = e.Records.Load(c.ID); err != nil {
-		unlock()
 		return nil, nil, err
 	}
 	if !c.Running() {

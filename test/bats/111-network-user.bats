@@ -228,22 +228,31 @@ ${id:0:12}"
 	run -0 wren network create "$name-2"
 	web "$name-a" "$name"
 	ip=$(wren inspect -f "{{(index .NetworkSettings.Networks \"$name\").IPAddress}}" "$name-a")
-	run -0 wren run --rm --network "$name" "$UNET_IMAGE" wget -qO- -T 3 "http://$ip:8080/hostname"
-	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 3 "http://$ip:8080/hostname"
+	run -0 wren run --rm --init --network "$name" "$UNET_IMAGE" sh -c "timeout 3 wget -qO- http://$ip:8080/hostname"
+	run wren run --rm --init --network "$name-2" "$UNET_IMAGE" sh -c "timeout 3 wget -qO- http://$ip:8080/hostname"
+	[ "$status" -ne 0 ]
 	# Nor by name: the other network's DNS does not know it.
-	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" nslookup "$name-a"
+	run wren run --rm --init --network "$name-2" "$UNET_IMAGE" sh -c "timeout 5 nslookup $name-a"
+	[ "$status" -ne 0 ]
 }
 
 @test "egress from a user network; --internal has none" {
 	host_server
 	run -0 wren network create "$name"
 	run -0 wren network create --internal "$name-2"
-	run -0 wren run --rm --network "$name" "$UNET_IMAGE" wget -qO- -T 5 "http://host.containers.internal:$server_port/"
+	run -0 wren run --rm --init --network "$name" "$UNET_IMAGE" sh -c "timeout 5 wget -qO- http://host.containers.internal:$server_port/"
 	assert_output "from-host"
-	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 3 "http://host.containers.internal:$server_port/"
+	# The internal network has no host.containers.internal, and its address,
+	# which reaches the host from the other network, is not reachable from it.
+	run -0 wren run --rm --network "$name" "$UNET_IMAGE" grep host.containers.internal /etc/hosts
+	hostaddr=$(cut -f1 <<<"$output")
+	run -0 wren run --rm --init --network "$name" "$UNET_IMAGE" sh -c "timeout 5 wget -qO- http://$hostaddr:$server_port/"
+	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" grep host.containers.internal /etc/hosts
+	run wren run --rm --init --network "$name-2" "$UNET_IMAGE" sh -c "timeout 3 wget -qO- http://$hostaddr:$server_port/"
+	[ "$status" -ne 0 ]
 	# The internal network still resolves its own containers.
 	web "$name-a" "$name-2"
-	run -0 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 5 "http://$name-a:8080/hostname"
+	run -0 wren run --rm --init --network "$name-2" "$UNET_IMAGE" sh -c "timeout 5 wget -qO- http://$name-a:8080/hostname"
 }
 
 @test "network connect and disconnect a running container" {
@@ -254,13 +263,14 @@ ${id:0:12}"
 	run -0 wren network connect --alias joined "$name-2" "$name-a"
 	run -0 wren exec "$name-a" sh -c 'ls /sys/class/net | sort | tr "\n" " "'
 	assert_output "eth0 eth1 lo "
-	run -0 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 5 http://joined:8080/hostname
+	run -0 wren run --rm --init --network "$name-2" "$UNET_IMAGE" sh -c "timeout 5 wget -qO- http://joined:8080/hostname"
 	run -0 wren network inspect -f '{{len .Containers}}' "$name-2"
 	assert_output "1"
 	run -125 --separate-stderr wren network connect "$name-2" "$name-a"
 	assert_one_error
 	run -0 wren network disconnect "$name-2" "$name-a"
-	run -1 wren run --rm --network "$name-2" "$UNET_IMAGE" wget -qO- -T 3 http://joined:8080/hostname
+	run wren run --rm --init --network "$name-2" "$UNET_IMAGE" sh -c "timeout 3 wget -qO- http://joined:8080/hostname"
+	[ "$status" -ne 0 ]
 	run -0 wren exec "$name-a" sh -c 'ls /sys/class/net | sort | tr "\n" " "'
 	assert_output "eth0 lo "
 	run -125 --separate-stderr wren network disconnect "$name-2" "$name-a"
@@ -304,4 +314,23 @@ ${id:0:12}"
 	run -0 network_helpers
 	assert_output "0"
 	[ ! -e "$WREN_RUNROOT/networks/rootless-netns" ]
+}
+
+@test "published ports of a container on a user network" {
+	run -0 wren network create "$name"
+	port=$((20000 + RANDOM % 30000))
+	web "$name-a" "$name" --network-alias web -p "127.0.0.1:$port:8080"
+	id=$(wren inspect -f '{{.Id}}' "$name-a")
+	run -0 wren port "$name-a"
+	assert_output "8080/tcp -> 127.0.0.1:$port"
+	run -0 busybox wget -qO- "http://127.0.0.1:$port/hostname"
+	assert_output "${id:0:12}"
+	# The network's own names still resolve inside it.
+	run -0 wren run --rm --init --network "$name" "$UNET_IMAGE" sh -c "timeout 5 wget -qO- http://web:8080/hostname"
+	assert_output "${id:0:12}"
+	run -0 wren rm -f "$name-a"
+	# An internal network publishes nothing.
+	run -0 wren network create --internal "$name-2"
+	run -125 --separate-stderr wren create --network "$name-2" -p 8080 "$UNET_IMAGE" true
+	assert_one_error
 }

@@ -136,7 +136,7 @@ func newPsRow(c *run.Container, now time.Time, trunc bool) psRow {
 		Status:       c.StatusString(now),
 		Names:        c.Name,
 		Labels:       strings.Join(labels, ","),
-		Networks:     c.NetworkName(),
+		Networks:     c.NetworkNames(),
 		Ports:        c.PortsString(),
 		LocalVolumes: "0",
 		labels:       c.Options.Labels,

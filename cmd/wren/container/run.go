@@ -61,6 +61,8 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.StringVar(&o.Network, "network", "", "Connect a container to a network (bridge, pasta[:opts], slirp4netns[:opts], none, host, container:<name|id>, or a network's name)")
 	flags.StringVar(&o.Network, "net", "", "Connect a container to a network")
 	_ = flags.MarkHidden("net")
+	flags.StringArrayVar(&o.NetworkAliases, "network-alias", nil, "Add network-scoped alias for the container")
+	flags.StringVar(&o.IP, "ip", "", "IPv4 address (e.g., 172.30.100.104)")
 	flags.StringArrayVarP(&o.Publish, "publish", "p", nil, "Publish a container's port(s) to the host ([ip:][hostPort:]containerPort[/tcp|udp])")
 	flags.BoolVarP(&o.PublishAll, "publish-all", "P", false, "Publish all exposed ports to random ports")
 	flags.StringArrayVar(&o.Expose, "expose", nil, "Expose a port or a range of ports")

@@ -98,4 +98,3 @@ func joinLabels(m map[string]string) string {
 	sort.Strings(kv)
 	return strings.Join(kv, ",")
 }
-
