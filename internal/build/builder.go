@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -115,7 +114,8 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 	if opts.SourceDateEpoch != nil {
 		b.epoch = time.Unix(*opts.SourceDateEpoch, 0).UTC()
 	}
-	b.tmpDir = filepath.Join(eng.Config.RunRoot, "build")
+	// On disk, not in the run root's tmpfs: a context from stdin may be large.
+	b.tmpDir = tmpDir(eng.Config)
 	if err := os.MkdirAll(b.tmpDir, 0o700); err != nil {
 		return nil, err
 	}
