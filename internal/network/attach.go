@@ -32,7 +32,7 @@ func (m *Manager) CheckAttach(ref string, aliases []string, ip string) (*Network
 		return nil, err
 	}
 	if n.Predefined {
-		return nil, errdefs.Invalid("network %s: only user-defined networks take this container", n.Name)
+		return nil, errdefs.Invalid("%s is a pre-defined network: only user-defined networks can be joined this way", n.Name)
 	}
 	if ip != "" {
 		if _, err := allocate(n, nil, ip); err != nil {
