@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 )
 
 // Filter selects events as docker events --filter does: values of one key are
@@ -23,11 +24,10 @@ var filterKeys = map[string]bool{
 func ParseFilters(args []string) (*Filter, error) {
 	f := &Filter{by: map[string][]string{}}
 	for _, a := range args {
-		k, v, ok := strings.Cut(a, "=")
-		if !ok {
-			return nil, errdefs.Invalid("bad format of filter (expected name=value): %s", a)
+		k, v, err := filters.Split(a)
+		if err != nil {
+			return nil, err
 		}
-		k = strings.ToLower(strings.TrimSpace(k))
 		if !filterKeys[k] {
 			return nil, errdefs.Invalid("invalid filter '%s'", k)
 		}
@@ -76,9 +76,7 @@ func matchKey(k, v string, m Message, attrs map[string]string) bool {
 				(len(v) >= 12 && strings.HasPrefix(strings.TrimPrefix(ref, "sha256:"), strings.TrimPrefix(v, "sha256:")))
 		})
 	case "label":
-		lk, lv, hasValue := strings.Cut(v, "=")
-		got, ok := attrs[lk]
-		return ok && (!hasValue || got == lv)
+		return filters.HasLabel(attrs, v)
 	case "volume":
 		return m.Type == "volume" && (m.Actor.ID == v || attrs["name"] == v)
 	case "network":

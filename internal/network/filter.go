@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 )
 
 // Filters are network ls's and prune's --filter values.
@@ -26,9 +27,9 @@ func ParseFilters(args []string, allowed ...string) (Filters, error) {
 		ok[a] = true
 	}
 	for _, arg := range args {
-		k, v, found := strings.Cut(arg, "=")
-		if !found {
-			return f, errdefs.Invalid("bad format of filter (expected name=value)")
+		k, v, err := filters.Split(arg)
+		if err != nil {
+			return f, err
 		}
 		if !ok[k] {
 			return f, errdefs.Invalid("invalid filter '%s'", k)
@@ -52,17 +53,13 @@ func ParseFilters(args []string, allowed ...string) (Filters, error) {
 			}
 			f.Types = append(f.Types, v)
 		case "dangling":
-			var d bool
-			switch strings.ToLower(v) {
-			case "true", "1":
-				d = true
-			case "false", "0":
-			default:
-				return f, errdefs.Invalid("invalid filter 'dangling=%s'", v)
+			d, err := filters.Bool(k, v)
+			if err != nil {
+				return f, err
 			}
 			f.Dangling = &d
 		case "until":
-			t, err := parseUntil(v)
+			t, err := filters.Timestamp(v, time.Now())
 			if err != nil {
 				return f, err
 			}
@@ -70,19 +67,6 @@ func ParseFilters(args []string, allowed ...string) (Filters, error) {
 		}
 	}
 	return f, nil
-}
-
-// parseUntil reads a duration ago (10m) or a timestamp, as Docker's until takes.
-func parseUntil(v string) (time.Time, error) {
-	if d, err := time.ParseDuration(v); err == nil {
-		return time.Now().Add(-d), nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, errdefs.Invalid("invalid filter 'until=%s': not a duration or a timestamp", v)
 }
 
 // Match reports whether a network passes the filters; used says whether a
@@ -114,23 +98,16 @@ func (f Filters) Match(n *Network, used bool) bool {
 		return false
 	}
 	for _, l := range f.Labels {
-		if !hasLabel(n, l) {
+		if !filters.HasLabel(n.Labels, l) {
 			return false
 		}
 	}
 	for _, l := range f.NotLabels {
-		if hasLabel(n, l) {
+		if filters.HasLabel(n.Labels, l) {
 			return false
 		}
 	}
 	return true
-}
-
-// hasLabel: the network has label "key" or "key=value".
-func hasLabel(n *Network, l string) bool {
-	k, want, hasValue := strings.Cut(l, "=")
-	got, ok := n.Labels[k]
-	return ok && (!hasValue || got == want)
 }
 
 func anyOf(vals []string, pred func(string) bool) bool {

@@ -1,25 +1,25 @@
 package run
 
 import (
-	"strings"
 	"time"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 	"github.com/wren-containers/wren/internal/store"
 )
 
 // ImagePruneOptions reads docker image prune's --filter values: until=<time>,
 // label=key[=value] and label!=key[=value].
-func ImagePruneOptions(all bool, filters []string, now time.Time) (store.PruneOptions, error) {
+func ImagePruneOptions(all bool, args []string, now time.Time) (store.PruneOptions, error) {
 	opts := store.PruneOptions{All: all}
-	for _, kv := range filters {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return opts, errdefs.Invalid("bad format of filter (expected name=value): %s", kv)
+	for _, kv := range args {
+		k, v, err := filters.Split(kv)
+		if err != nil {
+			return opts, err
 		}
 		switch k {
 		case "until":
-			t, err := ParseTimestamp(v, now)
+			t, err := filters.Timestamp(v, now)
 			if err != nil {
 				return opts, err
 			}

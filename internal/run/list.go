@@ -16,6 +16,7 @@ import (
 
 	mobycontainer "github.com/moby/moby/api/types/container"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 	"go.podman.io/image/v5/docker/reference"
 	"golang.org/x/sys/unix"
 )
@@ -102,11 +103,10 @@ func parseFilters(raw []string, all []*Container) (*containerFilters, error) {
 		return match, nil
 	}
 	for _, kv := range raw {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, errdefs.Invalid("bad format of filter (expected name=value): %s", kv)
+		k, v, err := filters.Split(kv)
+		if err != nil {
+			return nil, err
 		}
-		k = strings.ToLower(strings.TrimSpace(k))
 		switch k {
 		case "status":
 			if !validStates[v] {
@@ -200,8 +200,7 @@ func (f *containerFilters) matchKey(key string, vs []string, c *Container) bool 
 			}
 		case "label":
 			// Unlike other keys, every label asked for must be there.
-			lk, lv, hasValue := strings.Cut(v, "=")
-			if got, ok := c.Options.Labels[lk]; !ok || (hasValue && got != lv) {
+			if !filters.HasLabel(c.Options.Labels, v) {
 				return false
 			}
 		}

@@ -157,33 +157,6 @@ func BenchmarkListContainers1000(b *testing.B) {
 	}
 }
 
-func TestParseTimestamp(t *testing.T) {
-	now := time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Time{
-		"10m":                            now.Add(-10 * time.Minute),
-		"1h30m":                          now.Add(-90 * time.Minute),
-		"2024-05-06T10:00:00Z":           time.Date(2024, 5, 6, 10, 0, 0, 0, time.UTC),
-		"2024-05-06T10:00:00.5+02:00":    time.Date(2024, 5, 6, 8, 0, 0, 500000000, time.UTC),
-		"1714989600":                     time.Unix(1714989600, 0),
-		"1714989600.25":                  time.Unix(1714989600, 250000000),
-		"0":                              time.Unix(0, 0),
-		"2024-05-06T10:00:00.123456789Z": time.Date(2024, 5, 6, 10, 0, 0, 123456789, time.UTC),
-	} {
-		got, err := ParseTimestamp(in, now)
-		if err != nil || !got.Equal(want) {
-			t.Errorf("%s: got %v %v, want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"yesterday", "12:00", "1714989600.x", "-"} {
-		if _, err := ParseTimestamp(bad, now); !errors.Is(err, errdefs.ErrInvalid) {
-			t.Errorf("%s: %v", bad, err)
-		}
-	}
-	if got, err := ParseTimestamp("", now); err != nil || !got.IsZero() {
-		t.Errorf("empty: %v %v", got, err)
-	}
-}
-
 func TestFilterPs(t *testing.T) {
 	out := []byte(`UID          PID    PPID  C STIME TTY          TIME CMD
 root           1       0  0 10:00 ?        00:00:01 /sbin/init

@@ -1,10 +1,10 @@
 package run
 
 import (
-	"strings"
 	"time"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 )
 
 // PruneReport is what container prune removed.
@@ -62,26 +62,24 @@ func stopped(c *Container) bool {
 	return false
 }
 
-func pruneFilter(filters []string, now time.Time) (func(*Container) bool, error) {
+func pruneFilter(args []string, now time.Time) (func(*Container) bool, error) {
 	var tests []func(*Container) bool
-	for _, kv := range filters {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, errdefs.Invalid("bad format of filter (expected name=value): %s", kv)
+	for _, kv := range args {
+		k, v, err := filters.Split(kv)
+		if err != nil {
+			return nil, err
 		}
 		switch k {
 		case "until":
-			t, err := ParseTimestamp(v, now)
+			t, err := filters.Timestamp(v, now)
 			if err != nil {
 				return nil, err
 			}
 			tests = append(tests, func(c *Container) bool { return c.Created.Before(t) })
 		case "label", "label!":
-			lk, lv, hasValue := strings.Cut(v, "=")
 			want := k == "label"
 			tests = append(tests, func(c *Container) bool {
-				got, ok := c.Options.Labels[lk]
-				return (ok && (!hasValue || got == lv)) == want
+				return filters.HasLabel(c.Options.Labels, v) == want
 			})
 		default:
 			return nil, errdefs.Invalid("invalid filter '%s'", k)

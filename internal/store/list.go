@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 	"go.podman.io/image/v5/docker/reference"
 )
 
@@ -117,22 +117,17 @@ type imageFilters struct {
 func (s *Store) parseFilters(raw []string) (*imageFilters, error) {
 	f := &imageFilters{}
 	for _, kv := range raw {
-		key, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, errdefs.Invalid("bad format of filter (expected name=value): %s", kv)
+		key, val, err := filters.Split(kv)
+		if err != nil {
+			return nil, err
 		}
-		switch strings.ToLower(key) {
+		switch key {
 		case "dangling":
-			switch strings.ToLower(val) {
-			case "true", "1":
-				t := true
-				f.dangling = &t
-			case "false", "0":
-				t := false
-				f.dangling = &t
-			default:
-				return nil, errdefs.Invalid("invalid filter 'dangling=%s'", val)
+			d, err := filters.Bool(key, val)
+			if err != nil {
+				return nil, err
 			}
+			f.dangling = &d
 		case "reference":
 			f.references = append(f.references, val)
 		case "label":
@@ -171,9 +166,7 @@ func (f *imageFilters) matchImage(ctx context.Context, s *Store, img *Image) (bo
 			return false, err
 		}
 		for _, want := range f.labels {
-			k, v, hasValue := strings.Cut(want, "=")
-			got, ok := cfg.Config.Labels[k]
-			if !ok || hasValue && got != v {
+			if !filters.HasLabel(cfg.Config.Labels, want) {
 				return false, nil
 			}
 		}

@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/wren-containers/wren/internal/filters"
 )
 
 // PruneOptions select the images PruneImages removes. The zero value removes
@@ -99,9 +100,7 @@ func (s *Store) PruneImages(ctx context.Context, opts PruneOptions) (*PruneRepor
 // present false, is not) among labels.
 func labelsMatch(labels map[string]string, want []string, present bool) bool {
 	for _, kv := range want {
-		k, v, hasValue := strings.Cut(kv, "=")
-		got, ok := labels[k]
-		if (ok && (!hasValue || got == v)) != present {
+		if filters.HasLabel(labels, kv) != present {
 			return false
 		}
 	}

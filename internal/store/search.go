@@ -9,6 +9,7 @@ import (
 	"github.com/moby/moby/api/types/registry"
 	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 	"go.podman.io/image/v5/docker"
 )
 
@@ -96,12 +97,12 @@ type searchFilter struct {
 	official, automated *bool
 }
 
-func parseSearchFilters(filters []string) (searchFilter, error) {
+func parseSearchFilters(args []string) (searchFilter, error) {
 	var f searchFilter
-	for _, kv := range filters {
-		key, value, ok := strings.Cut(kv, "=")
-		if !ok {
-			return f, errdefs.Invalid("bad format of filter (expected name=value)")
+	for _, kv := range args {
+		key, value, err := filters.Split(kv)
+		if err != nil {
+			return f, err
 		}
 		switch key {
 		case "stars":

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 )
 
 // Filters are volume ls's --filter values: dangling, name, label, driver.
@@ -23,22 +24,18 @@ func ParseFilters(args []string, allowed ...string) (Filters, error) {
 		ok[a] = true
 	}
 	for _, arg := range args {
-		k, v, found := strings.Cut(arg, "=")
-		if !found {
-			return f, errdefs.Invalid("bad format of filter (expected name=value)")
+		k, v, err := filters.Split(arg)
+		if err != nil {
+			return f, err
 		}
 		if !ok[k] {
 			return f, errdefs.Invalid("invalid filter '%s'", k)
 		}
 		switch k {
 		case "dangling":
-			var d bool
-			switch strings.ToLower(v) {
-			case "true", "1":
-				d = true
-			case "false", "0":
-			default:
-				return f, errdefs.Invalid("invalid filter 'dangling=%s'", v)
+			d, err := filters.Bool(k, v)
+			if err != nil {
+				return f, err
 			}
 			f.Dangling = &d
 		case "name":
@@ -70,9 +67,7 @@ func (f Filters) Match(v *Volume, used bool) bool {
 // matchLabels: every label filter ("key" or "key=value") holds.
 func (f Filters) matchLabels(v *Volume) bool {
 	for _, l := range f.Labels {
-		k, want, hasValue := strings.Cut(l, "=")
-		got, ok := v.Labels[k]
-		if !ok || (hasValue && got != want) {
+		if !filters.HasLabel(v.Labels, l) {
 			return false
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/filters"
 	"github.com/wren-containers/wren/internal/logs"
 	"github.com/wren-containers/wren/internal/run"
 )
@@ -36,10 +37,10 @@ func newLogsCommand(g *cli.Globals) *cobra.Command {
 			}
 			now := time.Now()
 			var err error
-			if ro.Since, err = run.ParseTimestamp(since, now); err != nil {
+			if ro.Since, err = filters.Timestamp(since, now); err != nil {
 				return err
 			}
-			if ro.Until, err = run.ParseTimestamp(until, now); err != nil {
+			if ro.Until, err = filters.Timestamp(until, now); err != nil {
 				return err
 			}
 			return run.NewRecords(&g.Config).Logs(cmd.Context(), args[0], ro, os.Stdout, os.Stderr)

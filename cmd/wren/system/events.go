@@ -10,14 +10,14 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/events"
+	"github.com/wren-containers/wren/internal/filters"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newEventsCommand(g *cli.Globals) *cobra.Command {
 	var (
 		since, until, formatStr string
-		filters                 []string
+		filterArgs              []string
 	)
 	cmd := &cobra.Command{
 		Use:   "events [OPTIONS]",
@@ -29,13 +29,13 @@ func newEventsCommand(g *cli.Globals) *cobra.Command {
 			now := time.Now()
 			opts := events.ReadOptions{Follow: true}
 			var err error
-			if opts.Since, err = run.ParseTimestamp(since, now); err != nil {
+			if opts.Since, err = filters.Timestamp(since, now); err != nil {
 				return err
 			}
-			if opts.Until, err = run.ParseTimestamp(until, now); err != nil {
+			if opts.Until, err = filters.Timestamp(until, now); err != nil {
 				return err
 			}
-			if opts.Filter, err = events.ParseFilters(filters); err != nil {
+			if opts.Filter, err = events.ParseFilters(filterArgs); err != nil {
 				return err
 			}
 			w, err := format.NewEventWriter(cmd.OutOrStdout(), formatStr)
@@ -50,7 +50,7 @@ func newEventsCommand(g *cli.Globals) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&since, "since", "", "Show all events created since timestamp")
 	f.StringVar(&until, "until", "", "Stream events until this timestamp")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "Filter output based on conditions provided (type, container, image, event, label, volume, network)")
+	f.StringArrayVarP(&filterArgs, "filter", "f", nil, "Filter output based on conditions provided (type, container, image, event, label, volume, network)")
 	f.StringVar(&formatStr, "format", "", "Format the output using the given Go template, or 'json'")
 	return cmd
 }

@@ -1,4 +1,4 @@
-package run
+package filters
 
 import (
 	"strconv"
@@ -8,11 +8,11 @@ import (
 	"github.com/wren-containers/wren/internal/errdefs"
 )
 
-// ParseTimestamp reads a time as docker's --since, --until and until= filters
+// Timestamp reads a time as docker's --since, --until and until= filters
 // do: RFC 3339 (with or without a zone, nanoseconds or a time), a date, a Unix
 // timestamp with optional fraction, or a duration such as 10m meaning that
 // long before now.
-func ParseTimestamp(value string, now time.Time) (time.Time, error) {
+func Timestamp(value string, now time.Time) (time.Time, error) {
 	if value == "" {
 		return time.Time{}, nil
 	}
