@@ -30,40 +30,15 @@ func New(path string) (err error) {
 		}
 	}()
 
-	// The namespace is made by one thread unsharing its own network namespace;
-	// the thread is switched back afterwards, or thrown away if it cannot be.
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		restored := false
-		defer func() {
-			if restored {
-				runtime.UnlockOSThread()
+	// The namespace is made by one thread unsharing its own network namespace.
+	return onThread(
+		func() error {
+			if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+				return fmt.Errorf("netns: unshare: %w", err)
 			}
-			// A thread still locked when its goroutine ends is terminated
-			// by the Go runtime, so a thread stuck in the new namespace
-			// never runs other goroutines.
-		}()
-		orig, err := os.Open(threadNetns())
-		if err != nil {
-			restored = true
-			errc <- fmt.Errorf("netns: %w", err)
-			return
-		}
-		defer orig.Close()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			restored = true
-			errc <- fmt.Errorf("netns: unshare: %w", err)
-			return
-		}
-		err = bindAndSetup(threadNetns(), path)
-		// Inside a user namespace the host's network namespace (owned by
-		// the initial one) cannot be entered again: the thread then ends
-		// with its goroutine instead of going back to the pool.
-		restored = unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil
-		errc <- err
-	}()
-	return <-errc
+			return nil
+		},
+		func() error { return bindAndSetup(threadNetns(), path) })
 }
 
 func bindAndSetup(nsfile, path string) error {
@@ -102,30 +77,43 @@ func Do(path string, fn func() error) error {
 		return fmt.Errorf("netns: %w", err)
 	}
 	defer target.Close()
+	return onThread(
+		func() error {
+			if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+				return fmt.Errorf("netns: enter %s: %w", path, err)
+			}
+			return nil
+		},
+		fn)
+}
+
+// onThread runs enter and then fn on a locked OS thread of their own, and
+// switches the thread back to its network namespace afterwards. A thread that
+// cannot go back (inside a user namespace the host's namespace, owned by the
+// initial one, cannot be entered again) stays locked, and the Go runtime ends a
+// thread still locked when its goroutine returns: no other goroutine ever runs
+// in a namespace it did not ask for.
+func onThread(enter, fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		restored := false
-		defer func() {
-			if restored {
-				runtime.UnlockOSThread()
-			}
-		}()
 		orig, err := os.Open(threadNetns())
 		if err != nil {
-			restored = true
+			runtime.UnlockOSThread()
 			errc <- fmt.Errorf("netns: %w", err)
 			return
 		}
 		defer orig.Close()
-		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			restored = true
-			errc <- fmt.Errorf("netns: enter %s: %w", path, err)
+		if err := enter(); err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
 			return
 		}
-		ferr := fn()
-		restored = unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil
-		errc <- ferr
+		err = fn()
+		if unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
+		errc <- err
 	}()
 	return <-errc
 }
