@@ -1,6 +1,7 @@
 package events
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -43,7 +44,7 @@ func (f *Filter) Match(m Message) bool {
 	}
 	attrs := m.Actor.Attributes
 	for k, vals := range f.by {
-		if !anyOf(vals, func(v string) bool { return matchKey(k, v, m, attrs) }) {
+		if !slices.ContainsFunc(vals, func(v string) bool { return matchKey(k, v, m, attrs) }) {
 			return false
 		}
 	}
@@ -68,7 +69,7 @@ func matchKey(k, v string, m Message, attrs map[string]string) bool {
 		if m.Type == "image" {
 			refs = []string{m.Actor.ID, attrs["name"]}
 		}
-		return anyOf(refs, func(ref string) bool {
+		return slices.ContainsFunc(refs, func(ref string) bool {
 			if ref == "" {
 				return false
 			}
@@ -100,13 +101,4 @@ func stripTag(ref string) string {
 		ref = ref[:i]
 	}
 	return ref
-}
-
-func anyOf(vals []string, fn func(string) bool) bool {
-	for _, v := range vals {
-		if fn(v) {
-			return true
-		}
-	}
-	return false
 }

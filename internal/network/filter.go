@@ -1,6 +1,7 @@
 package network
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -75,23 +76,23 @@ func (f Filters) Match(n *Network, used bool) bool {
 	if f.Dangling != nil && *f.Dangling == used {
 		return false
 	}
-	if len(f.Names) > 0 && !anyOf(f.Names, func(s string) bool { return strings.Contains(n.Name, s) }) {
+	if len(f.Names) > 0 && !slices.ContainsFunc(f.Names, func(s string) bool { return strings.Contains(n.Name, s) }) {
 		return false
 	}
-	if len(f.IDs) > 0 && !anyOf(f.IDs, func(s string) bool { return strings.HasPrefix(n.ID, s) }) {
+	if len(f.IDs) > 0 && !slices.ContainsFunc(f.IDs, func(s string) bool { return strings.HasPrefix(n.ID, s) }) {
 		return false
 	}
-	if len(f.Drivers) > 0 && !anyOf(f.Drivers, func(s string) bool { return s == n.Driver }) {
+	if len(f.Drivers) > 0 && !slices.ContainsFunc(f.Drivers, func(s string) bool { return s == n.Driver }) {
 		return false
 	}
-	if len(f.Scopes) > 0 && !anyOf(f.Scopes, func(s string) bool { return s == "local" }) {
+	if len(f.Scopes) > 0 && !slices.ContainsFunc(f.Scopes, func(s string) bool { return s == "local" }) {
 		return false
 	}
 	typ := "custom"
 	if n.Predefined {
 		typ = "builtin"
 	}
-	if len(f.Types) > 0 && !anyOf(f.Types, func(s string) bool { return s == typ }) {
+	if len(f.Types) > 0 && !slices.ContainsFunc(f.Types, func(s string) bool { return s == typ }) {
 		return false
 	}
 	if !f.Until.IsZero() && !n.Created.Before(f.Until) {
@@ -108,13 +109,4 @@ func (f Filters) Match(n *Network, used bool) bool {
 		}
 	}
 	return true
-}
-
-func anyOf(vals []string, pred func(string) bool) bool {
-	for _, v := range vals {
-		if pred(v) {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -55,10 +56,10 @@ func (f Filters) Match(v *Volume, used bool) bool {
 	if f.Dangling != nil && *f.Dangling == used {
 		return false
 	}
-	if len(f.Names) > 0 && !anyOf(f.Names, func(n string) bool { return strings.Contains(v.Name, n) }) {
+	if len(f.Names) > 0 && !slices.ContainsFunc(f.Names, func(n string) bool { return strings.Contains(v.Name, n) }) {
 		return false
 	}
-	if len(f.Drivers) > 0 && !anyOf(f.Drivers, func(d string) bool { return d == v.Driver }) {
+	if len(f.Drivers) > 0 && !slices.ContainsFunc(f.Drivers, func(d string) bool { return d == v.Driver }) {
 		return false
 	}
 	return f.matchLabels(v)
@@ -72,13 +73,4 @@ func (f Filters) matchLabels(v *Volume) bool {
 		}
 	}
 	return true
-}
-
-func anyOf(vals []string, pred func(string) bool) bool {
-	for _, v := range vals {
-		if pred(v) {
-			return true
-		}
-	}
-	return false
 }
