@@ -8,6 +8,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$repo/bench/lib.sh"
+# shellcheck source=test/lib/registry.sh
+. "$repo/test/lib/registry.sh"
 bench_as_user "$repo/bench/pull.sh" "$@"
 
 runs=${BENCH_RUNS:-6}
@@ -29,29 +31,10 @@ cleanup_pull() {
 trap cleanup_pull EXIT
 
 # The registry, on a port the kernel picks.
-mkdir -p "$work/registry"
-cat >"$work/registry/config.yml" <<YAML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/registry/data
-http:
-  addr: 127.0.0.1:0
-YAML
-docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &
-registry_pid=$!
-port=
-for _ in $(seq 50); do
-	port=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$registry_pid," 'index($0, p) { sub(/.*:/, "", $4); print $4; exit }')
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/registry/log" >&2; echo "bench/pull.sh: the registry did not listen" >&2; exit 1; }
-image=127.0.0.1:$port/bench/pull:latest
+registry_config "$work/registry"
+start_registry "$work/registry" || exit 1
+registry_pid=$started_pid
+image=127.0.0.1:$started_port/bench/pull:latest
 
 # layer_tar DIR FILES SIZE_KB: DIR filled with FILES files of random data
 # averaging SIZE_KB each, in a few subdirectories.

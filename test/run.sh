@@ -11,6 +11,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 die() { echo "test/run.sh: $*" >&2; exit 1; }
+# shellcheck source=test/lib/registry.sh
+. "$repo/test/lib/registry.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	# Making users and writing /etc/subuid needs root; the tests themselves drop it.
@@ -153,40 +155,8 @@ chmod 0644 "$work/busybox.tar"
 read -r image_id diff_id < <("$repo/test/lib/mkoci.sh" "$work/busybox.tar" "$work/oci")
 
 step "registry on 127.0.0.1"
-mkdir -p "$work/registry"
-cat >"$work/registry/config.yml" <<YAML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/registry/data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:0
-YAML
-# start_registry DIR: serves DIR/config.yml (on 127.0.0.1 port 0: the kernel
-# picks a free port, read back from the listening socket), logging to DIR/log;
-# sets started_pid and started_port.
-start_registry() {
-	local dir=$1
-	docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 9>&- &
-	started_pid=$!
-	started_port=
-	for _ in $(seq 50); do
-		started_port=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$started_pid," 'index($0, p) { sub(/.*:/, "", $4); print $4; exit }')
-		[ -n "$started_port" ] && return 0
-		kill -0 "$started_pid" 2>/dev/null || { cat "$dir/log" >&2; die "docker-registry ($dir) exited"; }
-		sleep 0.1
-	done
-	kill "$started_pid" 2>/dev/null || true
-	cat "$dir/log" >&2
-	die "docker-registry ($dir) did not listen"
-}
-start_registry "$work/registry"
+registry_config "$work/registry"
+start_registry "$work/registry" || die "the registry did not start"
 registry_pid=$started_pid
 registry=127.0.0.1:$started_port
 echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$work/policy.json"
@@ -209,28 +179,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=wren test CA" \
 openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$auth/server.key" -out "$auth/server.csr" 2>/dev/null
 openssl x509 -req -in "$auth/server.csr" -CA "$auth/certs/ca.crt" -CAkey "$auth/ca.key" -CAcreateserial -days 1 \
 	-extfile <(printf 'subjectAltName=IP:127.0.0.1\n') -out "$auth/server.crt" 2>/dev/null
-cat >"$auth/config.yml" <<YAML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $auth/data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:0
-  tls:
+registry_config "$auth" "  tls:
     certificate: $auth/server.crt
     key: $auth/server.key
 auth:
   htpasswd:
     realm: wren-test
-    path: $auth/htpasswd
-YAML
-start_registry "$auth"
+    path: $auth/htpasswd"
+start_registry "$auth" || die "the TLS registry did not start"
 auth_registry_pid=$started_pid
 auth_port=$started_port
 chmod -R a+rX "$auth/certs"
