@@ -34,6 +34,12 @@ type Bundle struct {
 	// network (see WaitGate) before the user's process runs. Network helpers
 	// start beside the container's creation instead of before it.
 	NetworkGateFD int `json:"networkGateFd,omitempty"`
+	// Published are host sockets, bound by wren and inherited, that the
+	// monitor forwards to the container's ports (internal/portfwd) for as long
+	// as the container runs, restarts included. PublishTarget is the file
+	// where wren records the container's address once it is attached.
+	Published     []PublishedPort `json:"published,omitempty"`
+	PublishTarget string          `json:"publishTarget,omitempty"`
 
 	// The rest concerns detached containers, which the monitor owns alone.
 	Detach bool `json:"detach,omitempty"`
@@ -53,6 +59,13 @@ type Bundle struct {
 	// Events, when set, is where the monitor logs what it sees happen: start,
 	// die, restart, health_status (exec_start and exec_die for an exec).
 	Events *EventsConfig `json:"events,omitempty"`
+}
+
+// PublishedPort is one inherited host socket and the container port it leads to.
+type PublishedPort struct {
+	FD            int    `json:"fd"`
+	Protocol      string `json:"protocol"`
+	ContainerPort uint16 `json:"containerPort"`
 }
 
 // EventsConfig is the event log and the attributes of the container's events.

@@ -41,8 +41,9 @@ type detached struct {
 
 // runDetached runs the container for as long as it and its restart policy
 // last. ready receives one line once the first start succeeded or failed, so
-// the wren that launched the monitor can return.
-func runDetached(b *bundle.Bundle, ready *os.File) int {
+// the wren that launched the monitor can return. stopPorts ends the published
+// ports' forwarding before the final exit is recorded.
+func runDetached(b *bundle.Bundle, ready *os.File, stopPorts func()) int {
 	// The monitor outlives the wren that started it and belongs to no terminal.
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGPIPE, syscall.SIGTTIN, syscall.SIGTTOU)
 	d := &detached{b: b, rt: &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless, BeforeExec: networkGate(b)}, hub: &hub{}, attached: make(chan struct{})}
@@ -50,6 +51,7 @@ func runDetached(b *bundle.Bundle, ready *os.File) int {
 	fail := func(err error) int {
 		code := errdefs.Code(err)
 		d.result.ExitCode, d.result.Error, d.result.FinishedAt = code, err.Error(), time.Now().UTC()
+		stopPorts()
 		_ = bundle.WriteResult(b.ResultFile, &d.result)
 		if ready != nil {
 			fmt.Fprintf(ready, "%d %s\n", code, strings.ReplaceAll(err.Error(), "\n", " "))
@@ -127,6 +129,7 @@ func runDetached(b *bundle.Bundle, ready *os.File) int {
 		}
 		emit(b, mobyevents.ActionRestart, nil)
 	}
+	stopPorts()
 	d.resMu.Lock()
 	_ = bundle.WriteResult(b.ResultFile, &d.result)
 	d.resMu.Unlock()

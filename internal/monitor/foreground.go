@@ -34,8 +34,10 @@ func Main(args []string) int {
 	if lvl, err := logrus.ParseLevel(b.LogLevel); err == nil {
 		logrus.SetLevel(lvl)
 	}
+	stopPorts := publishPorts(b)
+	defer stopPorts()
 	if b.Detach && !b.Exec {
-		return runDetached(b, os.NewFile(3, "ready"))
+		return runDetached(b, os.NewFile(3, "ready"), stopPorts)
 	}
 	return runForeground(b)
 }

@@ -109,7 +109,7 @@ func (m *Manager) Attach(o AttachOptions) (_ *Endpoint, retErr error) {
 		if err := ensureBridge(n); err != nil {
 			return err
 		}
-		if err := syncFirewall(m.bridges()); err != nil {
+		if err := syncFirewall(m.bridges(), m.hostAddress()); err != nil {
 			return fmt.Errorf("firewall: %w", err)
 		}
 		return createVeth(e, n.BridgeName(), o.NetnsPath, defaultRoute)
@@ -202,7 +202,7 @@ func (m *Manager) detachLocked(e *Endpoint) error {
 	if len(eps.all()) == 0 {
 		m.teardown()
 	} else if nsAlive(path) {
-		_ = netns.Do(path, func() error { return syncFirewall(m.bridges()) })
+		_ = netns.Do(path, func() error { return syncFirewall(m.bridges(), m.hostAddress()) })
 	}
 	return linkErr
 }

@@ -1,8 +1,12 @@
 package network
 
 import (
+	"net/netip"
+
 	"github.com/google/nftables"
+	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
+	"golang.org/x/sys/unix"
 )
 
 // tableName is wren's nftables table in the rootless namespace. It belongs to
@@ -21,8 +25,10 @@ type bridgeRule struct {
 // internal bridge's traffic never leaves it (no egress), and what leaves by
 // the egress interface (pasta's tap) is masqueraded to its address. Rules
 // compare the input and output bridge because br_netfilter, on here, passes
-// traffic inside one bridge through the same forward hook.
-func syncFirewall(bridges []bridgeRule) error {
+// traffic inside one bridge through the same forward hook. TCP from a bridge
+// with egress to hostAddr (host.containers.internal, when valid) is
+// redirected to the DNS holder's host relay (HostRelayPort).
+func syncFirewall(bridges []bridgeRule, hostAddr netip.Addr) error {
 	c, err := nftables.New()
 	if err != nil {
 		return err
@@ -77,7 +83,42 @@ func syncFirewall(bridges []bridgeRule) error {
 		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte(bridgePrefix)},
 		&expr.Masq{},
 	}})
+	if hostAddr.Is4() {
+		addHostRelay(c, t, bridges, hostAddr)
+	}
 	return c.Flush()
+}
+
+// HostRelayPort is where, in the rootless namespace, the DNS holder takes the
+// containers' TCP connections to the host address (see addHostRelay).
+const HostRelayPort = 1
+
+// addHostRelay redirects TCP from the bridges that have egress to hostAddr to
+// the host relay. Through pasta's tap such a connection crosses pasta's
+// userspace TCP stack; the relay (internal/portfwd) splices it to the host's
+// loopback instead, several times faster. UDP still goes through pasta, and an
+// internal bridge gets no rule: its traffic to the host is dropped as before.
+func addHostRelay(c *nftables.Conn, t *nftables.Table, bridges []bridgeRule, hostAddr netip.Addr) {
+	pre := c.AddChain(&nftables.Chain{Name: "prerouting", Table: t, Type: nftables.ChainTypeNAT,
+		Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityNATDest})
+	for _, br := range bridges {
+		if br.Internal {
+			continue
+		}
+		c.AddRule(&nftables.Rule{Table: t, Chain: pre, Exprs: []expr.Any{
+			&expr.Meta{Key: expr.MetaKeyIIFNAME, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: ifname(br.Name)},
+			&expr.Meta{Key: expr.MetaKeyNFPROTO, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{unix.NFPROTO_IPV4}},
+			// ip daddr
+			&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: 16, Len: 4},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: hostAddr.AsSlice()},
+			&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{unix.IPPROTO_TCP}},
+			&expr.Immediate{Register: 1, Data: binaryutil.BigEndian.PutUint16(HostRelayPort)},
+			&expr.Redir{RegisterProtoMin: 1},
+		}})
+	}
 }
 
 // ifname is an interface name as the kernel compares it exactly: NUL-padded to IFNAMSIZ.

@@ -17,11 +17,14 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/wren-containers/wren/internal/netns"
+	"github.com/wren-containers/wren/internal/portfwd"
 	"golang.org/x/sys/unix"
 )
 
 // The DNS holder is a small wren process (`wren network dns-serve`) that
-// answers on port 53 of the rootless namespace, on every bridge's gateway. It
+// answers on port 53 of the rootless namespace, on every bridge's gateway, and
+// relays the containers' TCP connections to host.containers.internal to the
+// host's loopback (HostRelayPort, see firewall.go). It
 // reads the endpoints from disk on each query, so it never needs telling about
 // a change, and it forwards other names from the host's own network namespace,
 // where the host's resolvers (also loopback ones) are reachable. Detach of the
@@ -102,7 +105,7 @@ func ServeDNS(runDir string) error {
 	path := m.NamespacePath()
 	var nsIno uint64
 	var udp net.PacketConn
-	var tcp net.Listener
+	var tcp, relay net.Listener
 	err = netns.Do(path, func() error {
 		var st unix.Stat_t
 		if err := unix.Stat(path, &st); err != nil {
@@ -113,7 +116,10 @@ func ServeDNS(runDir string) error {
 		if udp, err = net.ListenPacket("udp4", "0.0.0.0:53"); err != nil {
 			return err
 		}
-		tcp, err = net.Listen("tcp4", "0.0.0.0:53")
+		if tcp, err = net.Listen("tcp4", "0.0.0.0:53"); err != nil {
+			return err
+		}
+		relay, err = net.Listen("tcp4", fmt.Sprintf("0.0.0.0:%d", HostRelayPort))
 		return err
 	})
 	if err != nil {
@@ -128,6 +134,10 @@ func ServeDNS(runDir string) error {
 	servers := []*dns.Server{{PacketConn: udp, Handler: h}, {Listener: tcp, Handler: h}}
 	for _, s := range servers {
 		go func() { _ = s.ActivateAndServe() }()
+	}
+	defer relay.Close()
+	if host := m.hostAddress(); host.IsValid() {
+		go func() { _ = (&portfwd.Relay{HostAddress: host}).Serve(relay.(*net.TCPListener)) }()
 	}
 	fmt.Println(holderReady)
 	os.Stdout.Close()

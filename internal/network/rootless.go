@@ -134,6 +134,14 @@ func (m *Manager) Egress() *Egress {
 	return &eg
 }
 
+// hostAddress is Egress's HostAddress, invalid when there is none.
+func (m *Manager) hostAddress() netip.Addr {
+	if eg := m.Egress(); eg != nil {
+		return eg.HostAddress
+	}
+	return netip.Addr{}
+}
+
 // teardown stops the DNS holder and pasta and removes the namespace, whose
 // bridges and veths go with it. It is safe on a namespace half made.
 func (m *Manager) teardown() {

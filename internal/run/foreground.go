@@ -80,6 +80,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		Events:      e.monitorEvents(c, ""),
 	}
 	var gateR, gateW *os.File
+	var inherited []*os.File // from fd 3 on
 	if waitNet != nil {
 		if gateR, gateW, err = os.Pipe(); err != nil {
 			return -1, err
@@ -87,14 +88,17 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		defer gateR.Close()
 		defer gateW.Close()
 		b.NetworkGateFD = 3
+		inherited = append(inherited, gateR)
 	}
+	inherited = append(inherited, e.publish(c, b, 3+len(inherited))...)
 	bundlePath := filepath.Join(dir, "bundle.json")
 	if err := bundle.Write(bundlePath, b); err != nil {
 		return -1, err
 	}
 	_ = os.Remove(b.ResultFile)
 
-	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, gateR, func(pid int) {
+	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, inherited, func(pid int) {
+		c.Net.closePublished()
 		// Recorded for --rm too: ps lists it, and kill, stop and exec reach it.
 		c.State = State{Status: StateRunning, MonitorPid: pid, BootID: bootID(), StartedAt: time.Now().UTC()}
 		_ = e.Records.Save(c)
@@ -135,13 +139,12 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 }
 
 // runMonitor runs wren-monitor on a bundle with the caller's stdio, passes the
-// caller's signals on, and returns what the monitor recorded.
-func runMonitor(monitorPath, bundlePath, resultFile string, s Streams, interactive bool, gate *os.File, started func(pid int)) (*bundle.Result, error) {
+// caller's signals on, and returns what the monitor recorded. The monitor
+// inherits files from fd 3 on.
+func runMonitor(monitorPath, bundlePath, resultFile string, s Streams, interactive bool, files []*os.File, started func(pid int)) (*bundle.Result, error) {
 	cmd := exec.Command(monitorPath, "run", bundlePath)
 	cmd.Args[0] = "wren-monitor"
-	if gate != nil {
-		cmd.ExtraFiles = []*os.File{gate}
-	}
+	cmd.ExtraFiles = files
 	cmd.Stdout, cmd.Stderr = s.Out, s.Err
 	if interactive {
 		cmd.Stdin = s.In

@@ -145,9 +145,12 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	if e.Config.StorageDriver != "" {
 		b.ExitCommand = append(b.ExitCommand[:1], append([]string{"--storage-driver", e.Config.StorageDriver}, b.ExitCommand[1:]...)...)
 	}
+	firstPublished := 4 // after the ready pipe, fd 3
 	if waitNet != nil {
-		b.NetworkGateFD = 4 // after the ready pipe, fd 3
+		b.NetworkGateFD = 4
+		firstPublished = 5
 	}
+	published := e.publish(c, b, firstPublished)
 	bundlePath := filepath.Join(dir, bundleFile)
 	if err := bundle.Write(bundlePath, b); err != nil {
 		return nil, err
@@ -175,9 +178,11 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 		gateW = w
 		cmd.ExtraFiles = append(cmd.ExtraFiles, gateR)
 	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, published...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	err = cmd.Start()
 	readyW.Close()
+	c.Net.closePublished()
 	if err != nil {
 		return nil, fmt.Errorf("start wren-monitor: %w", err)
 	}

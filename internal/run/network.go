@@ -29,6 +29,8 @@ type NetworkState struct {
 	Ports  []slirp.PortBinding `json:"ports,omitempty"`
 	// Attachment is what a user-defined network made of the container.
 	Attachment *Attachment `json:"attachment,omitempty"`
+	// published are the host sockets of Ports, bound here for the monitor.
+	published *publishedSockets
 }
 
 // Attachment is what UserNetworks.Attach made of a container.
@@ -182,6 +184,11 @@ func (e *Engine) startNetwork(c *Container) (wait func() error, err error) {
 	if st.Ports, err = slirp.Allocate(c.Options.Ports, slirp.AllocateOptions{Rootless: config.Rootless()}); err != nil {
 		return nil, err
 	}
+	if mode.Kind == slirp.KindUser {
+		if err := st.bindPublished(); err != nil {
+			return nil, err
+		}
+	}
 	path := e.Config.NetnsPath(c.ID)
 	// A namespace left by a crash would make New fail.
 	_ = netns.Remove(path)
@@ -270,6 +277,7 @@ func (e *Engine) teardownNetwork(c *Container) error {
 	if st == nil {
 		return nil
 	}
+	st.closePublished()
 	var firstErr error
 	if err := st.Helper.Stop(); err != nil {
 		firstErr = err

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 
 	mobyevents "github.com/moby/moby/api/types/events"
@@ -13,6 +15,7 @@ import (
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/events"
 	"github.com/wren-containers/wren/internal/network"
+	"github.com/wren-containers/wren/internal/portfwd"
 	"github.com/wren-containers/wren/internal/slirp"
 )
 
@@ -86,9 +89,9 @@ func (u *userNetworks) Check(name string, o *Options) (string, error) {
 }
 
 // Attach joins the container's namespace to its network, then to the networks
-// it was connected to, and publishes its ports through a pasta of the
-// container's own (the bridge keeps the default route); on error the caller's
-// Detach undoes the part done.
+// it was connected to, and tells the monitor, which serves the published
+// ports, the container's address; on error the caller's Detach undoes the
+// part done.
 func (u *userNetworks) Attach(c *Container, netnsPath string, ports []slirp.PortBinding) (*Attachment, error) {
 	n, err := u.m.Get(c.Options.Network)
 	if err != nil {
@@ -107,14 +110,10 @@ func (u *userNetworks) Attach(c *Container, netnsPath string, ports []slirp.Port
 		return nil, err
 	}
 	if len(ports) > 0 {
-		h, err := slirp.Pasta{}.Start(slirp.Options{NetnsPath: netnsPath, Ports: ports, StateDir: u.stateDir(c),
-			Extra: []string{"--ipv4-only", "-I", "ports0"}})
-		if err != nil {
+		// The monitor serves the ports; it learns here where the container is.
+		t := portfwd.Target{Netns: u.m.NamespacePath(), Address: ep.IP}
+		if err := portfwd.WriteTarget(u.publishTarget(c), t); err != nil {
 			return nil, fmt.Errorf("publish ports: %w", err)
-		}
-		if a.State, err = json.Marshal(h); err != nil {
-			_ = h.Stop()
-			return nil, err
 		}
 	}
 	return a, nil
@@ -135,10 +134,14 @@ func (u *userNetworks) attachConnected(c *Container, netnsPath string) error {
 	return errors.Join(errs...)
 }
 
-// Detach stops the ports' pasta and takes the container off every
-// user-defined network.
+// Detach takes the container off every user-defined network; its monitor no
+// longer finds where to forward its ports. A record from before the monitor
+// served ports may still name a pasta for them (State): it is stopped.
 func (u *userNetworks) Detach(c *Container, netnsPath string) error {
 	var errs []error
+	if err := os.Remove(u.publishTarget(c)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		errs = append(errs, err)
+	}
 	if c.Net != nil && c.Net.Attachment != nil && len(c.Net.Attachment.State) > 0 {
 		var h slirp.Helper
 		if err := json.Unmarshal(c.Net.Attachment.State, &h); err == nil {
@@ -148,9 +151,9 @@ func (u *userNetworks) Detach(c *Container, netnsPath string) error {
 	return errors.Join(append(errs, u.m.Detach(c.ID, ""))...)
 }
 
-// stateDir is where the ports' pasta keeps its files: the container's directory.
-func (u *userNetworks) stateDir(c *Container) string {
-	return NewRecords(u.cfg).Path(c.ID)
+// publishTarget is the file that tells the container's monitor its address.
+func (u *userNetworks) publishTarget(c *Container) string {
+	return filepath.Join(NewRecords(u.cfg).Path(c.ID), publishTargetFile)
 }
 
 // endpointSettings is an endpoint as inspect's NetworkSettings.Networks shows it.
