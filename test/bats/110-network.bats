@@ -8,25 +8,8 @@ load helpers
 setup_file() {
 	export NET_IMAGE=net-busybox
 	import_busybox "$NET_IMAGE"
-	# busybox's nc has no UDP: a tiny static UDP echo server, bound into containers.
 	export UDPECHO=$BATS_FILE_TMPDIR/udpecho
-	cc -static -O2 -x c -o "$UDPECHO" - <<'C'
-#include <netinet/in.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-int main(int argc, char **argv) {
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[1]))};
-	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0) return 1;
-	for (;;) {
-		char buf[2048];
-		struct sockaddr_in from;
-		socklen_t len = sizeof from;
-		ssize_t n = recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
-		if (n > 0) sendto(s, buf, n, 0, (struct sockaddr *)&from, len);
-	}
-}
-C
+	build_udpecho "$UDPECHO"
 }
 
 teardown_file() {
@@ -38,64 +21,6 @@ teardown() {
 	if [ -n "${server_pid:-}" ]; then
 		kill "$server_pid" 2>/dev/null || true
 	fi
-}
-
-# free_port: a TCP port on 127.0.0.1 that nothing listens on.
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	return 1
-}
-
-# host_server: busybox httpd on 127.0.0.1:$server_port serving "from-host".
-host_server() {
-	server_port=$(free_port)
-	mkdir -p "$BATS_TEST_TMPDIR/www"
-	echo from-host >"$BATS_TEST_TMPDIR/www/index.html"
-	busybox httpd -f -p "127.0.0.1:$server_port" -h "$BATS_TEST_TMPDIR/www" &
-	server_pid=$!
-	wait_for_port "$server_port"
-}
-
-# wait_for_port PORT: until something accepts on 127.0.0.1:PORT (5 s at most).
-wait_for_port() {
-	for _ in $(seq 100); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "nothing listens on 127.0.0.1:$1" >&2
-	return 1
-}
-
-# http_get PORT [PATH]: GET from 127.0.0.1:PORT, retried for 5 s: the helper
-# listens on the host before the server in the container does.
-http_get() {
-	for _ in $(seq 50); do
-		busybox wget -qO- "http://127.0.0.1:$1${2:-/}" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	busybox wget -qO- "http://127.0.0.1:$1${2:-/}"
-}
-
-# udp_echo PORT: sends ping-udp to 127.0.0.1:PORT and prints the reply, retried.
-udp_echo() {
-	local reply
-	for _ in $(seq 20); do
-		reply=$(exec 3<>"/dev/udp/127.0.0.1/$1"; echo "ping-udp" >&3; timeout 0.5 head -c 9 <&3 2>/dev/null || true)
-		if [ "$reply" = "ping-udp" ]; then
-			echo "$reply"
-			return 0
-		fi
-	done
-	return 1
 }
 
 # helpers_of_this_run: pasta and slirp4netns processes serving this test run's namespaces.

@@ -8,6 +8,8 @@ load helpers
 setup_file() {
 	export UNET_IMAGE=unet-busybox
 	import_busybox "$UNET_IMAGE"
+	export UDPECHO=$BATS_FILE_TMPDIR/udpecho
+	build_udpecho "$UDPECHO"
 }
 
 teardown_file() {
@@ -29,33 +31,17 @@ teardown() {
 	fi
 }
 
-# host_server: busybox httpd on 127.0.0.1:$server_port serving "from-host".
-host_server() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			break
-		fi
-	done
-	server_port=$p
-	mkdir -p "$BATS_TEST_TMPDIR/www"
-	echo from-host >"$BATS_TEST_TMPDIR/www/index.html"
-	busybox httpd -f -p "127.0.0.1:$server_port" -h "$BATS_TEST_TMPDIR/www" &
-	server_pid=$!
-	for _ in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$server_port") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # web NAME NETWORK [FLAGS…]: a detached busybox httpd on port 8080 serving its
 # own hostname file, on NETWORK.
 web() {
 	local c=$1 n=$2
 	shift 2
 	wren run -d --name "$c" --network "$n" "$@" "$UNET_IMAGE" httpd -f -p 8080 -h /etc >/dev/null
+}
+
+# host_address: the host's first global IPv4 address (not loopback).
+host_address() {
+	ip -4 -o addr show scope global | awk '{ split($4, a, "/"); print a[1]; exit }'
 }
 
 # network_helpers: processes serving this run's rootless network namespace
@@ -333,4 +319,81 @@ ${id:0:12}"
 	run -0 wren network create --internal "$name-2"
 	run -125 --separate-stderr wren create --network "$name-2" -p 8080 "$UNET_IMAGE" true
 	assert_one_error
+}
+
+@test "a user network container's tcp and udp ports, from loopback and the host's address, served by its monitor" {
+	run -0 wren network create "$name"
+	port=$(free_port)
+	uport=$(free_port)
+	wren run -d --name "$name-a" --network "$name" -p "$port:8080" -p "$uport:5353/udp" -v "$UDPECHO:/udpecho:ro" \
+		"$UNET_IMAGE" sh -c 'httpd -p 8080 -h /etc; exec /udpecho 5353' >/dev/null
+	id=$(wren inspect -f '{{.Id}}' "$name-a")
+	run -0 wren port "$name-a"
+	assert_match "8080/tcp -> 0.0.0.0:$port"
+	assert_match "5353/udp -> 0.0.0.0:$uport"
+	run -0 http_get "$port" /hostname
+	assert_output "${id:0:12}"
+	run -0 udp_echo "$uport"
+	assert_output ping-udp
+	addr=$(host_address)
+	if [ -n "$addr" ]; then
+		run -0 http_get "$port" /hostname "$addr"
+		assert_output "${id:0:12}"
+		run -0 udp_echo "$uport" "$addr"
+		assert_output ping-udp
+	fi
+	# The container's monitor holds the host sockets: no pasta of its own.
+	run -0 ss -Hltnp "sport = :$port"
+	assert_match '"wren-monitor"'
+	run -1 pgrep -f -- "pasta.*$id"
+	# The ports are free as soon as rm -f returns: a new container takes them.
+	run -0 wren rm -f "$name-a"
+	wren run -d --name "$name-b" --network "$name" -p "$port:8080" -p "$uport:5353/udp" -v "$UDPECHO:/udpecho:ro" \
+		"$UNET_IMAGE" sh -c 'httpd -p 8080 -h /etc; exec /udpecho 5353' >/dev/null
+	id=$(wren inspect -f '{{.Id}}' "$name-b")
+	run -0 http_get "$port" /hostname
+	assert_output "${id:0:12}"
+	run -0 udp_echo "$uport"
+}
+
+@test "restarts keep a user network container's published port working" {
+	run -0 wren network create "$name"
+	port=$(free_port)
+	web "$name-a" "$name" --init -p "127.0.0.1:$port:8080"
+	run -0 http_get "$port" /hostname
+	run -0 wren restart "$name-a"
+	run -0 http_get "$port" /hostname
+	run -0 wren stop "$name-a"
+	run -1 busybox wget -qO- "http://127.0.0.1:$port/hostname"
+	run -0 wren start "$name-a"
+	run -0 http_get "$port" /hostname
+	# The restart policy restarts the container within its monitor, which
+	# keeps the port.
+	port2=$(free_port)
+	wren run -d --name "$name-b" --network "$name" --restart always -p "127.0.0.1:$port2:8080" \
+		"$UNET_IMAGE" sh -c 'httpd -p 8080 -h /etc; sleep 1' >/dev/null
+	for _ in $(seq 100); do
+		[ "$(wren inspect -f '{{.RestartCount}}' "$name-b")" -ge 2 ] && break
+		sleep 0.1
+	done
+	run -0 wren inspect -f '{{.RestartCount}}' "$name-b"
+	[ "$output" -ge 2 ]
+	run -0 http_get "$port2" /hostname
+}
+
+@test "TCP to host.containers.internal from a user network goes through the host relay, not pasta" {
+	host_server
+	run -0 wren network create "$name"
+	# A connection held open: the host sees who made its end on the loopback.
+	wren run -d --name "$name-a" --network "$name" "$UNET_IMAGE" \
+		sh -c "sleep 30 | nc host.containers.internal $server_port" >/dev/null
+	for _ in $(seq 100); do
+		[ -n "$(ss -Htnp state established "dport = :$server_port")" ] && break
+		sleep 0.05
+	done
+	run -0 ss -Htnp state established "dport = :$server_port"
+	assert_match '"wren"'
+	refute_match 'pasta'
+	run -0 wren run --rm --init --network "$name" "$UNET_IMAGE" sh -c "timeout 5 wget -qO- http://host.containers.internal:$server_port/"
+	assert_output "from-host"
 }
