@@ -3,7 +3,9 @@
 # server on the host's loopback through the default network (pasta's tap path),
 # through pasta's loopback splice (--network pasta:-T,PORT, the host-loopback
 # path), through a published port (host to container), and with slirp4netns,
-# against plain host loopback; and the start time the default network adds
+# and on a user-defined network (host.containers.internal through the host
+# relay, published ports through wren-monitor's forwarder), against plain host
+# loopback; and the start time the default network adds
 # over --network none. Prints a markdown section; --record appends it to
 # bench/RESULTS.md.
 #
@@ -36,7 +38,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 server_port=$(free_port)
 iperf3 -s -B 127.0.0.1 -p "$server_port" >/dev/null 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; "$wren" rm -f bench-iperf >/dev/null 2>&1 || true' EXIT
+trap 'kill $server 2>/dev/null || true; "$wren" rm -f bench-iperf >/dev/null 2>&1 || true; "$wren" network rm -f bench-net >/dev/null 2>&1 || true' EXIT
 sleep 0.5
 
 loopback=$(iperf3 -J -t "$secs" -c 127.0.0.1 -p "$server_port" | gbits)
@@ -56,6 +58,10 @@ published() {
 }
 pub=$(published)
 pub_slirp=$(published --network slirp4netns)
+"$wren" network rm -f bench-net >/dev/null 2>&1 || true
+"$wren" network create bench-net >/dev/null
+relay=$("$wren" run --rm --network bench-net "${iperf_mounts[@]}" bench-busybox iperf3 -J -t "$secs" -c host.containers.internal -p "$server_port" | gbits)
+pub_user=$(published --network bench-net)
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 bench_header "Networking"
@@ -71,8 +77,10 @@ echo "| host-loopback path, --network pasta:-T,PORT to 127.0.0.1 (pasta splice) 
 echo "| published port, host to container (pasta) | $pub | $(ratio "$pub" "$loopback") |"
 echo "| --network slirp4netns, to 10.0.2.2 | $slirp | $(ratio "$slirp" "$loopback") |"
 echo "| published port, host to container (slirp4netns) | $pub_slirp | $(ratio "$pub_slirp" "$loopback") |"
+echo "| user network, to host.containers.internal (host relay) | $relay | $(ratio "$relay" "$loopback") |"
+echo "| user network, published port, host to container (wren-monitor) | $pub_user | $(ratio "$pub_user" "$loopback") |"
 echo
-echo "Default path against slirp4netns: $(ratio "$tap" "$slirp")×."
+echo "Default path against slirp4netns: $(ratio "$tap" "$slirp")×; user network's host relay against slirp4netns: $(ratio "$relay" "$slirp")×."
 echo
 "$wren" run --rm bench-busybox true
 hyperfine -N --warmup 5 --runs "$runs" --style none --export-markdown "$work/start.md" \
