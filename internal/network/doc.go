@@ -5,7 +5,8 @@
 //
 // The rootless namespace is a bind mount (internal/netns), not a process: pasta
 // gives it egress and a small DNS holder (`wren network dns-serve`) answers on
-// port 53 there, reading the endpoints from disk per query. The holder is its own
+// port 53 there, reading the endpoints from disk per query, and relays TCP to
+// host.containers.internal to the host's loopback (internal/portfwd). The holder is its own
 // process rather than the pause process because the pause process is C code that
 // runs before Go, and because the holder must stop when networks are unused:
 // the first attach makes namespace, pasta and holder; the last detach removes

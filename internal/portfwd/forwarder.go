@@ -86,6 +86,17 @@ func (f *Forwarder) ServeUDP(pc *net.UDPConn, containerPort uint16) {
 	f.wg.Go(func() {
 		var mu sync.Mutex
 		sessions := map[netip.AddrPort]*udpSession{}
+		// expired ends an idle session, under the lock that lookups take, so
+		// a datagram never goes to a session as it ends.
+		expired := func(client netip.AddrPort, s *udpSession) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if s.idleFor() < f.udpTimeout() {
+				return false
+			}
+			delete(sessions, client)
+			return true
+		}
 		buf := make([]byte, 64*1024)
 		for {
 			n, client, err := pc.ReadFromUDPAddrPort(buf)
@@ -97,6 +108,9 @@ func (f *Forwarder) ServeUDP(pc *net.UDPConn, containerPort uint16) {
 			}
 			mu.Lock()
 			s := sessions[client]
+			if s != nil {
+				s.touch()
+			}
 			mu.Unlock()
 			if s == nil {
 				up, err := f.dial("udp", containerPort)
@@ -107,19 +121,15 @@ func (f *Forwarder) ServeUDP(pc *net.UDPConn, containerPort uint16) {
 					_ = up.Close()
 					return
 				}
-				s = &udpSession{conn: up.(*net.UDPConn)}
+				s = &udpSession{conn: up.(*net.UDPConn), last: time.Now()}
 				mu.Lock()
 				sessions[client] = s
 				mu.Unlock()
 				go func() {
-					s.reply(pc, client, f.udpTimeout())
-					mu.Lock()
-					delete(sessions, client)
-					mu.Unlock()
+					s.reply(pc, client, f.udpTimeout(), func() bool { return expired(client, s) })
 					f.untrack(s.conn)
 				}()
 			}
-			s.touch()
 			_, _ = s.conn.Write(buf[:n])
 		}
 	})
@@ -151,9 +161,10 @@ func (s *udpSession) idleFor() time.Duration {
 	return time.Since(s.last)
 }
 
-// reply sends the container's datagrams back to the client until the session
-// has been idle for timeout (or is closed), then closes its socket.
-func (s *udpSession) reply(pc *net.UDPConn, client netip.AddrPort, timeout time.Duration) {
+// reply sends the container's datagrams back to the client until expired
+// agrees that the session has been idle for timeout (or it is closed), then
+// closes its socket.
+func (s *udpSession) reply(pc *net.UDPConn, client netip.AddrPort, timeout time.Duration, expired func() bool) {
 	defer s.conn.Close()
 	buf := make([]byte, 64*1024)
 	for {
@@ -161,10 +172,12 @@ func (s *udpSession) reply(pc *net.UDPConn, client netip.AddrPort, timeout time.
 		n, err := s.conn.Read(buf)
 		if err != nil {
 			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() && s.idleFor() < timeout {
-				continue
-			}
-			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, net.ErrClosed) {
+			switch {
+			case errors.As(err, &ne) && ne.Timeout():
+				if expired() {
+					return
+				}
+			case errors.Is(err, net.ErrClosed):
 				return
 			}
 			// An ICMP error (nothing listens in the container yet) ends

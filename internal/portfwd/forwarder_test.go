@@ -153,7 +153,7 @@ func ask(t *testing.T, c *net.UDPConn, msg string) (string, string) {
 func TestForwardUDPSessions(t *testing.T) {
 	backend := udpEcho(t)
 	defer backend.Close()
-	f := &Forwarder{Target: localTarget, UDPTimeout: 300 * time.Millisecond}
+	f := &Forwarder{Target: localTarget, UDPTimeout: time.Second}
 	defer f.Close()
 	host, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
@@ -184,13 +184,13 @@ func TestForwardUDPSessions(t *testing.T) {
 	}
 	// Within the timeout the client keeps its session, traffic renewing it.
 	for i := range 4 {
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 		if src, _ := ask(t, a, fmt.Sprint(i)); src != srcA {
 			t.Fatalf("session of client a changed from port %s to %s while in use", srcA, src)
 		}
 	}
 	// Idle past the timeout, the session ends and a new one starts.
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(2 * time.Second)
 	if src, got := ask(t, a, "again"); src == srcA || got != "again" {
 		t.Fatalf("after the timeout: port %s (was %s), %q", src, srcA, got)
 	}
