@@ -341,6 +341,15 @@ ${id:0:12}"
 		assert_output "${id:0:12}"
 		run -0 udp_echo "$uport" "$addr"
 		assert_output ping-udp
+		# Published on that address alone.
+		port3=$(free_port)
+		web "$name-c" "$name" -p "$addr:$port3:8080"
+		run -0 wren port "$name-c"
+		assert_output "8080/tcp -> $addr:$port3"
+		id3=$(wren inspect -f '{{.Id}}' "$name-c")
+		run -0 http_get "$port3" /hostname "$addr"
+		assert_output "${id3:0:12}"
+		run -1 busybox wget -qO- "http://127.0.0.1:$port3/hostname"
 	fi
 	# The container's monitor holds the host sockets: no pasta of its own.
 	run -0 ss -Hltnp "sport = :$port"
