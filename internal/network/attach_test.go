@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -164,6 +165,31 @@ func TestAttachEndToEnd(t *testing.T) {
 	}
 	if err := egress("c4"); err == nil {
 		t.Error("an internal network reached the host")
+	}
+	// TCP to the host address goes through the relay: while a connection is
+	// open, the rootless namespace holds its relayed end on HostRelayPort (in
+	// any state but listening: the host's server above closes at once).
+	var held net.Conn
+	if err := netns.Do(ns["c2"], func() (err error) { held, err = net.DialTimeout("tcp4", target, time.Second); return err }); err != nil {
+		t.Fatal(err)
+	}
+	relayedEnd := regexp.MustCompile(fmt.Sprintf(`:%04X [0-9A-F]{8}:[0-9A-F]{4} 0[1-9]`, HostRelayPort))
+	relayed := false
+	for range 50 {
+		_ = netns.Do(m.NamespacePath(), func() error {
+			// /proc/net is the process's namespace; the thread's is here.
+			data, err := os.ReadFile("/proc/thread-self/net/tcp")
+			relayed = err == nil && relayedEnd.Match(data)
+			return nil
+		})
+		if relayed {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	held.Close()
+	if !relayed {
+		t.Error("no relayed connection in the rootless namespace: TCP to the host address did not go through the relay")
 	}
 	if len(m.Endpoints(a)) != 2 {
 		t.Errorf("endpoints of a: %v", m.Endpoints(a))
