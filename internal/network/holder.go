@@ -24,12 +24,12 @@ import (
 // The DNS holder is a small wren process (`wren network dns-serve`) that
 // answers on port 53 of the rootless namespace, on every bridge's gateway, and
 // relays the containers' TCP connections to host.containers.internal to the
-// host's loopback (HostRelayPort, see firewall.go). It
-// reads the endpoints from disk on each query, so it never needs telling about
-// a change, and it forwards other names from the host's own network namespace,
-// where the host's resolvers (also loopback ones) are reachable. Detach of the
-// last endpoint stops it; it also ends itself when the namespace it serves is
-// gone, so it cannot outlive the networks.
+// host's loopback (HostRelayPort, see firewall.go). It reads the endpoints
+// from disk on each query, so it never needs telling about a change, and it
+// forwards other names from the host's own network namespace, where the host's
+// resolvers (also loopback ones) are reachable. Detach of the last endpoint
+// stops it; it also ends itself when the namespace it serves is gone, so it
+// cannot outlive the networks.
 const (
 	holderPidFile  = "dns.pid"
 	holderLockFile = "dns.lock"
