@@ -34,6 +34,9 @@ const (
 	holderPidFile  = "dns.pid"
 	holderLockFile = "dns.lock"
 	holderReady    = "ready"
+	// holderRelayFile holds the pid of a holder that serves the host relay;
+	// a holder started by an older wren has none.
+	holderRelayFile = "dns.relay"
 )
 
 // HolderArgs are the arguments that run the DNS holder (the CLI's hidden
@@ -56,7 +59,12 @@ func (m *Manager) holderRunning() bool {
 // ensureHolder starts the DNS holder unless it runs, and waits until it listens.
 func (m *Manager) ensureHolder() error {
 	if m.holderRunning() {
-		return nil
+		if m.holderRelays() {
+			return nil
+		}
+		// A holder of an older wren, without the host relay the firewall
+		// now redirects to: it makes way for one of this wren.
+		m.stopHolder()
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -81,6 +89,16 @@ func (m *Manager) ensureHolder() error {
 	// It runs on alone; nothing waits for it but its own exit when idle.
 	_ = cmd.Process.Release()
 	return nil
+}
+
+// holderRelays reports whether the running holder serves the host relay.
+func (m *Manager) holderRelays() bool {
+	pid, err := os.ReadFile(filepath.Join(m.RunDir, holderPidFile))
+	if err != nil {
+		return false
+	}
+	relay, err := os.ReadFile(filepath.Join(m.RunDir, holderRelayFile))
+	return err == nil && string(relay) == string(pid)
 }
 
 // stopHolder ends the DNS holder, if one runs.
@@ -126,9 +144,11 @@ func ServeDNS(runDir string) error {
 		fmt.Println("listen:", err)
 		return err
 	}
-	pidFile := filepath.Join(runDir, holderPidFile)
-	if err := os.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
-		return err
+	pidFile, relayFile := filepath.Join(runDir, holderPidFile), filepath.Join(runDir, holderRelayFile)
+	for _, f := range []string{pidFile, relayFile} {
+		if err := os.WriteFile(f, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
+			return err
+		}
 	}
 	h := &dnsHandler{eps: m.endpoints(), upstream: hostResolvers()}
 	servers := []*dns.Server{{PacketConn: udp, Handler: h}, {Listener: tcp, Handler: h}}
@@ -148,22 +168,25 @@ func ServeDNS(runDir string) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return shutdown(servers, pidFile)
+			return shutdown(servers, pidFile, relayFile)
 		case <-tick.C:
 			var st unix.Stat_t
 			if unix.Stat(path, &st) != nil || st.Ino != nsIno || !nsAlive(path) {
-				return shutdown(servers, pidFile)
+				return shutdown(servers, pidFile, relayFile)
 			}
 		}
 	}
 }
 
-func shutdown(servers []*dns.Server, pidFile string) error {
+// shutdown stops the servers and removes the files that still name this holder.
+func shutdown(servers []*dns.Server, files ...string) error {
 	for _, s := range servers {
 		_ = s.Shutdown()
 	}
-	if data, err := os.ReadFile(pidFile); err == nil && strings.TrimSpace(string(data)) == strconv.Itoa(os.Getpid()) {
-		_ = os.Remove(pidFile)
+	for _, f := range files {
+		if data, err := os.ReadFile(f); err == nil && strings.TrimSpace(string(data)) == strconv.Itoa(os.Getpid()) {
+			_ = os.Remove(f)
+		}
 	}
 	return nil
 }
