@@ -37,10 +37,18 @@ bench_as_user() {
 bench_store() {
 	work=$(mktemp -d)
 	export WREN_ROOT=$work/root WREN_RUNROOT=$XDG_RUNTIME_DIR/wren-bench-$$
-	# shellcheck disable=SC2064
-	trap "'$wren' unshare rm -rf '$WREN_ROOT' '$WREN_RUNROOT' 2>/dev/null || true; rm -rf '$work'" EXIT
+	trap bench_remove_store EXIT
 	"$repo/hack/mkrootfs.sh" "$work/busybox.tar"
 	"$wren" import "$work/busybox.tar" bench-busybox >/dev/null
+}
+
+# bench_remove_store: removes what bench_store made: the rootless network
+# namespace that lingers after the last container first, then the store, through
+# the user namespace since it holds files of subordinate ids.
+bench_remove_store() {
+	"$wren" network prune -f >/dev/null 2>&1 || true
+	"$wren" unshare rm -rf "$WREN_ROOT" "$WREN_RUNROOT" 2>/dev/null || true
+	rm -rf "$work"
 }
 
 # bench_podman_runtime: the OCI runtime podman can use here (crun refuses cgroups

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # bench/network.sh: rootless networking. iperf3 throughput from a container to a
-# server on the host's loopback through the default network (pasta's tap path),
-# through pasta's loopback splice (--network pasta:-T,PORT, the host-loopback
-# path), through a published port (host to container), and with slirp4netns,
-# and on a user-defined network (host.containers.internal through the host
-# relay, published ports through wren-monitor's forwarder), against plain host
-# loopback; and the start time the default network adds
-# over --network none. Prints a markdown section; --record appends it to
-# bench/RESULTS.md.
+# server on the host's loopback through the default network (the bridge of the
+# rootless namespace: TCP to host.containers.internal is relayed by wren), with
+# a pasta of the container's own (its tap; its loopback splice with
+# --network pasta:-T,PORT) and with slirp4netns, and through published ports
+# (host to container), against plain host loopback; and the start time each
+# network adds over --network none. Prints a markdown section; --record appends
+# it to bench/RESULTS.md.
 #
 # iperf3 is Debian's dynamically linked binary: it runs in the busybox image
 # with the host's /usr/bin/iperf3 and library directories bound in read-only.
@@ -38,11 +37,12 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 server_port=$(free_port)
 iperf3 -s -B 127.0.0.1 -p "$server_port" >/dev/null 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; "$wren" rm -f bench-iperf >/dev/null 2>&1 || true; "$wren" network rm -f bench-net >/dev/null 2>&1 || true' EXIT
+trap 'kill $server 2>/dev/null || true; "$wren" rm -f bench-iperf >/dev/null 2>&1 || true; bench_remove_store' EXIT
 sleep 0.5
 
 loopback=$(iperf3 -J -t "$secs" -c 127.0.0.1 -p "$server_port" | gbits)
-tap=$("$wren" run --rm "${iperf_mounts[@]}" bench-busybox iperf3 -J -t "$secs" -c host.containers.internal -p "$server_port" | gbits)
+relay=$("$wren" run --rm "${iperf_mounts[@]}" bench-busybox iperf3 -J -t "$secs" -c host.containers.internal -p "$server_port" | gbits)
+tap=$("$wren" run --rm --network pasta "${iperf_mounts[@]}" bench-busybox iperf3 -J -t "$secs" -c host.containers.internal -p "$server_port" | gbits)
 splice=$("$wren" run --rm --network "pasta:-T,$server_port" "${iperf_mounts[@]}" bench-busybox iperf3 -J -t "$secs" -c 127.0.0.1 -p "$server_port" | gbits)
 slirp=$("$wren" run --rm --network slirp4netns "${iperf_mounts[@]}" bench-busybox iperf3 -J -t "$secs" -c 10.0.2.2 -p "$server_port" | gbits)
 
@@ -57,11 +57,8 @@ published() {
 	"$wren" rm -f bench-iperf >/dev/null
 }
 pub=$(published)
+pub_pasta=$(published --network pasta)
 pub_slirp=$(published --network slirp4netns)
-"$wren" network rm -f bench-net >/dev/null 2>&1 || true
-"$wren" network create bench-net >/dev/null
-relay=$("$wren" run --rm --network bench-net "${iperf_mounts[@]}" bench-busybox iperf3 -J -t "$secs" -c host.containers.internal -p "$server_port" | gbits)
-pub_user=$(published --network bench-net)
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 bench_header "Networking"
@@ -72,20 +69,21 @@ echo
 echo "| Path | Gbit/s | × host loopback |"
 echo "|:---|---:|---:|"
 echo "| host loopback (no container) | $loopback | 1.00 |"
-echo "| default network, to host.containers.internal (pasta tap) | $tap | $(ratio "$tap" "$loopback") |"
-echo "| host-loopback path, --network pasta:-T,PORT to 127.0.0.1 (pasta splice) | $splice | $(ratio "$splice" "$loopback") |"
-echo "| published port, host to container (pasta) | $pub | $(ratio "$pub" "$loopback") |"
+echo "| default network, to host.containers.internal (bridge, wren's relay) | $relay | $(ratio "$relay" "$loopback") |"
+echo "| published port, host to container (default network, wren's forwarder) | $pub | $(ratio "$pub" "$loopback") |"
+echo "| --network pasta, to host.containers.internal (pasta tap) | $tap | $(ratio "$tap" "$loopback") |"
+echo "| --network pasta:-T,PORT to 127.0.0.1 (pasta splice) | $splice | $(ratio "$splice" "$loopback") |"
+echo "| published port, host to container (--network pasta) | $pub_pasta | $(ratio "$pub_pasta" "$loopback") |"
 echo "| --network slirp4netns, to 10.0.2.2 | $slirp | $(ratio "$slirp" "$loopback") |"
 echo "| published port, host to container (slirp4netns) | $pub_slirp | $(ratio "$pub_slirp" "$loopback") |"
-echo "| user network, to host.containers.internal (host relay) | $relay | $(ratio "$relay" "$loopback") |"
-echo "| user network, published port, host to container (wren-monitor) | $pub_user | $(ratio "$pub_user" "$loopback") |"
 echo
-echo "Default path against slirp4netns: $(ratio "$tap" "$slirp")×; user network's host relay against slirp4netns: $(ratio "$relay" "$slirp")×."
+echo "Default path against slirp4netns: $(ratio "$relay" "$slirp")×."
 echo
 "$wren" run --rm bench-busybox true
 hyperfine -N --warmup 5 --runs "$runs" --style none --export-markdown "$work/start.md" \
 	-n "wren run --rm --network none busybox true" "$wren run --rm --network none bench-busybox true" \
-	-n "wren run --rm busybox true (default network: pasta)" "$wren run --rm bench-busybox true" \
+	-n "wren run --rm busybox true (default network: bridge)" "$wren run --rm bench-busybox true" \
+	-n "wren run --rm --network pasta busybox true" "$wren run --rm --network pasta bench-busybox true" \
 	-n "wren run --rm --network slirp4netns busybox true" "$wren run --rm --network slirp4netns bench-busybox true" >/dev/null
 echo "Start time, hyperfine -N, $runs runs after 5 warm-ups:"
 echo

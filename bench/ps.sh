@@ -23,9 +23,7 @@ cleanup() {
 		podman rm -f "${podman_ids[@]}" >/dev/null 2>&1 || true
 		podman rmi localhost/bench-ps-busybox >/dev/null 2>&1 || true
 	fi
-	# The store holds files of subordinate ids: only the namespace can remove them.
-	"$wren" unshare rm -rf "$WREN_ROOT" "$WREN_RUNROOT" 2>/dev/null || true
-	rm -rf "$work"
+	bench_remove_store
 }
 trap cleanup EXIT
 

@@ -25,8 +25,7 @@ cleanup_pull() {
 	if command -v podman >/dev/null; then
 		podman --root "$podman_root/root" --runroot "$podman_root/run" unshare rm -rf "$podman_root" 2>/dev/null || true
 	fi
-	"$wren" unshare rm -rf "$WREN_ROOT" "$WREN_RUNROOT" 2>/dev/null || true
-	rm -rf "$work"
+	bench_remove_store
 }
 trap cleanup_pull EXIT
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // Config holds the paths and choices every wren command shares. The zero value
@@ -31,6 +32,10 @@ const (
 	EnvConfigDir     = "WREN_CONFIG"
 	EnvStorageDriver = "WREN_STORAGE_DRIVER"
 	EnvLogLevel      = "WREN_LOG_LEVEL"
+	// EnvNetworkLinger is how long the rootless network namespace and its
+	// pasta outlive their last container (a Go duration; 0 removes them at
+	// once): a container started meanwhile finds them up.
+	EnvNetworkLinger = "WREN_NETWORK_LINGER"
 )
 
 // ErrNoRuntimeDir is returned when XDG_RUNTIME_DIR names a directory that does not exist.
@@ -152,6 +157,24 @@ func xdgDir(env, fallback string) string {
 
 // NetworksDir holds one record per user-defined network.
 func (c *Config) NetworksDir() string { return filepath.Join(c.Root, "networks") }
+
+// DefaultNetworkLinger is the rootless network namespace's linger when
+// WREN_NETWORK_LINGER is not set.
+const DefaultNetworkLinger = time.Minute
+
+// NetworkLinger is how long the rootless network namespace stays up unused:
+// WREN_NETWORK_LINGER, or DefaultNetworkLinger when unset or unreadable.
+func NetworkLinger() time.Duration {
+	if v := os.Getenv(EnvNetworkLinger); v != "" {
+		if v == "0" {
+			return 0
+		}
+		if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+			return d
+		}
+	}
+	return DefaultNetworkLinger
+}
 
 // NetworksRunDir holds the rootless network namespace, its helpers and the
 // containers' endpoints on user-defined networks.

@@ -3,6 +3,7 @@ package network
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 
@@ -21,6 +22,12 @@ type AttachOptions struct {
 	IP string
 	// NetnsPath is the container's network namespace (internal/netns).
 	NetnsPath string
+	// MAC is --mac-address: the container interface's address, empty for
+	// one made from the IP address.
+	MAC string
+	// Fresh says the namespace was just made and holds nothing but its
+	// loopback: its interface is eth0 and it has no default route yet.
+	Fresh bool
 }
 
 // CheckAttach verifies, before anything is made, that a container could join
@@ -31,8 +38,8 @@ func (m *Manager) CheckAttach(ref string, aliases []string, ip string) (*Network
 	if err != nil {
 		return nil, err
 	}
-	if n.Predefined {
-		return nil, errdefs.Invalid("%s is a pre-defined network: only user-defined networks can be joined this way", n.Name)
+	if !n.Joinable() {
+		return nil, errdefs.Invalid("%s is a pre-defined network: only bridge networks can be joined this way", n.Name)
 	}
 	if ip != "" {
 		if _, err := allocate(n, nil, ip); err != nil {
@@ -65,7 +72,7 @@ func (m *Manager) Attach(o AttachOptions) (_ *Endpoint, retErr error) {
 	eps := m.endpoints()
 	// A container that ended without its cleanup left an endpoint: replace it.
 	if old := m.endpointOf(o.ContainerID, n.ID); old != nil {
-		m.detachLocked(old)
+		_ = m.detachLocked(old, false)
 	}
 	if err := m.ensureNamespace(); err != nil {
 		return nil, err
@@ -83,15 +90,24 @@ func (m *Manager) Attach(o AttachOptions) (_ *Endpoint, retErr error) {
 	if err != nil {
 		return nil, err
 	}
-	ifName, err := freeIfName(o.NetnsPath)
-	if err != nil {
-		return nil, err
+	ifName, defaultRoute := "eth0", !n.Internal
+	if !o.Fresh {
+		if ifName, err = freeIfName(o.NetnsPath); err != nil {
+			return nil, err
+		}
+		defaultRoute = defaultRoute && !hasDefaultRoute(o.NetnsPath)
+	}
+	mac := macFor(ip)
+	if o.MAC != "" {
+		if mac, err = net.ParseMAC(o.MAC); err != nil {
+			return nil, errdefs.Invalid("invalid MAC address %q", o.MAC)
+		}
 	}
 	epID := newID()
 	e := &Endpoint{
 		ContainerID: o.ContainerID, ContainerName: strings.TrimPrefix(o.ContainerName, "/"),
 		NetworkID: n.ID, NetworkName: n.Name, Internal: n.Internal, EndpointID: epID,
-		IP: ip, PrefixLen: n.Subnet.Bits(), Gateway: n.Gateway, MAC: macFor(ip).String(),
+		IP: ip, PrefixLen: n.Subnet.Bits(), Gateway: n.Gateway, MAC: mac.String(),
 		Aliases: o.Aliases, IfName: ifName, HostVeth: "veth" + epID[:8],
 	}
 	// Saved first: the address is taken as soon as the lock is released, and
@@ -101,19 +117,18 @@ func (m *Manager) Attach(o AttachOptions) (_ *Endpoint, retErr error) {
 	}
 	defer func() {
 		if retErr != nil {
-			m.detachLocked(e)
+			_ = m.detachLocked(e, false)
 		}
 	}()
-	defaultRoute := !n.Internal && !hasDefaultRoute(o.NetnsPath)
-	if err := netns.Do(m.NamespacePath(), func() error {
-		if err := ensureBridge(n); err != nil {
-			return err
-		}
-		if err := syncFirewall(m.bridges(), m.hostAddress()); err != nil {
-			return fmt.Errorf("firewall: %w", err)
-		}
-		return createVeth(e, n.BridgeName(), o.NetnsPath, defaultRoute)
-	}); err != nil {
+	// The bridge's rules are in place before anything is on it.
+	err = netns.Do(m.NamespacePath(), func() error { return ensureBridge(n) })
+	if err == nil {
+		err = m.syncFirewall()
+	}
+	if err == nil {
+		err = netns.Do(m.NamespacePath(), func() error { return createVeth(e, n.BridgeName(), o.NetnsPath, defaultRoute) })
+	}
+	if err != nil {
 		return nil, fmt.Errorf("attach to network %s: %w", n.Name, err)
 	}
 	if err := m.ensureHolder(); err != nil {
@@ -125,10 +140,12 @@ func (m *Manager) Attach(o AttachOptions) (_ *Endpoint, retErr error) {
 	return e, nil
 }
 
-// bridges are the bridges of the networks that have endpoints.
+// bridges are the bridges of the networks that have endpoints, and the
+// default bridge, which stays as long as the namespace.
 func (m *Manager) bridges() []bridgeRule {
-	seen := map[string]bool{}
-	var out []bridgeRule
+	bridgeID := predefinedID(NameBridge)
+	out := []bridgeRule{{Name: bridgePrefix + bridgeID[:12]}}
+	seen := map[string]bool{out[0].Name: true}
 	for _, e := range m.endpoints().all() {
 		br := bridgePrefix + e.NetworkID[:12]
 		if !seen[br] {
@@ -159,6 +176,15 @@ func (m *Manager) Detach(containerID, network string) error {
 		}
 		netID = n.ID
 	}
+	return m.detach(containerID, netID, false)
+}
+
+// Release takes an ended container off every network. Its namespace is about
+// to be removed and its veths go with it, so they are not deleted one by one
+// (deleting a veth waits for the kernel's RCU grace periods).
+func (m *Manager) Release(containerID string) error { return m.detach(containerID, "", true) }
+
+func (m *Manager) detach(containerID, netID string, nsGoes bool) error {
 	unlock, err := m.lockRun()
 	if err != nil {
 		return err
@@ -169,7 +195,7 @@ func (m *Manager) Detach(containerID, network string) error {
 		if netID != "" && e.NetworkID != netID {
 			continue
 		}
-		if err := m.detachLocked(e); err != nil {
+		if err := m.detachLocked(e, nsGoes); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -181,16 +207,22 @@ func (m *Manager) Detach(containerID, network string) error {
 }
 
 // detachLocked removes an endpoint's veth (its peer in the container goes
-// with it) and its record; the bridge goes with its last endpoint, and the
-// rootless namespace with the last endpoint of all.
-func (m *Manager) detachLocked(e *Endpoint) error {
+// with it; left to the kernel when the container's namespace goes, nsGoes)
+// and its record; a user-defined network's bridge goes with its last endpoint
+// (its subnet may be reused by the next network), and the rootless namespace
+// with the last endpoint of all, or Linger later.
+func (m *Manager) detachLocked(e *Endpoint, nsGoes bool) error {
 	eps := m.endpoints()
 	path := m.NamespacePath()
+	lastOnBridge := len(eps.of(e.NetworkID)) <= 1 && e.NetworkID != predefinedID(NameBridge)
 	var linkErr error
-	if nsAlive(path) {
+	if nsAlive(path) && (!nsGoes || lastOnBridge) {
 		linkErr = netns.Do(path, func() error {
-			err := deleteLink(e.HostVeth)
-			if others := eps.of(e.NetworkID); len(others) <= 1 {
+			var err error
+			if !nsGoes {
+				err = deleteLink(e.HostVeth)
+			}
+			if lastOnBridge {
 				err = errors.Join(err, deleteLink(bridgePrefix+e.NetworkID[:12]))
 			}
 			return err
@@ -200,9 +232,11 @@ func (m *Manager) detachLocked(e *Endpoint) error {
 		return err
 	}
 	if len(eps.all()) == 0 {
-		m.teardown()
+		if m.Linger == 0 {
+			m.teardown()
+		}
 	} else if nsAlive(path) {
-		_ = netns.Do(path, func() error { return syncFirewall(m.bridges(), m.hostAddress()) })
+		_ = m.syncFirewall()
 	}
 	return linkErr
 }

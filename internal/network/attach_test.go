@@ -21,7 +21,7 @@ const envTestHolder = "WREN_NETWORK_TEST_HOLDER"
 // TestMain lets the test binary be the DNS holder, as wren is outside tests.
 func TestMain(m *testing.M) {
 	if os.Getenv(envTestHolder) != "" {
-		if err := ServeDNS(os.Args[len(os.Args)-1]); err != nil {
+		if err := ServeDNS(os.Args[len(os.Args)-1], 0); err != nil {
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -29,8 +29,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestAttachEndToEnd needs root (it makes namespaces, bridges and veths) and pasta.
-func TestAttachEndToEnd(t *testing.T) {
+// rootManager is a Manager in a temporary directory whose DNS holder is the
+// test binary. It needs root (namespaces, bridges and veths) and pasta.
+func rootManager(t *testing.T) (*Manager, string) {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
 	}
@@ -40,7 +42,11 @@ func TestAttachEndToEnd(t *testing.T) {
 	t.Setenv(envTestHolder, "1")
 	HolderArgs = func(runDir string) []string { return []string{runDir} }
 	dir := t.TempDir()
-	m := NewManager(filepath.Join(dir, "records"), filepath.Join(dir, "run"), nil)
+	return NewManager(filepath.Join(dir, "records"), filepath.Join(dir, "run"), nil), dir
+}
+
+func TestAttachEndToEnd(t *testing.T) {
+	m, dir := rootManager(t)
 	a, err := m.Create(CreateOptions{Name: "a", Subnet: "10.201.0.0/24"})
 	if err != nil {
 		t.Fatal(err)
@@ -205,5 +211,40 @@ func TestAttachEndToEnd(t *testing.T) {
 	}
 	if pid, err := strconv.Atoi(strings.TrimSpace(string(pastaPid))); err != nil || alive(pid) {
 		t.Errorf("pasta (%q) outlived the last endpoint", pastaPid)
+	}
+}
+
+// TestLinger: with Linger, the last detach leaves the namespace up, and the
+// holder removes it once it has been unused for its own linger (0 here).
+func TestLinger(t *testing.T) {
+	m, dir := rootManager(t)
+	m.Linger = time.Hour
+	ns := filepath.Join(dir, "ns")
+	if err := netns.New(ns); err != nil {
+		t.Fatal(err)
+	}
+	defer netns.Remove(ns)
+	e, err := m.Attach(AttachOptions{ContainerID: "linger0123456789", ContainerName: "l", Network: NameBridge, NetnsPath: ns, Fresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.IfName != "eth0" || e.Gateway != bridgeGateway || !bridgeSubnet.Contains(e.IP) {
+		t.Errorf("endpoint on the default bridge: %+v", e)
+	}
+	pastaPid, _ := os.ReadFile(filepath.Join(m.RunDir, pastaPidFile))
+	if err := m.Release("linger0123456789"); err != nil {
+		t.Fatal(err)
+	}
+	if !nsAlive(m.NamespacePath()) || !m.holderRunning() {
+		t.Fatal("the namespace did not linger after the last endpoint")
+	}
+	for i := 0; i < 60 && nsAlive(m.NamespacePath()); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if nsAlive(m.NamespacePath()) {
+		t.Fatal("the holder did not remove the unused namespace")
+	}
+	if pid, err := strconv.Atoi(strings.TrimSpace(string(pastaPid))); err != nil || alive(pid) {
+		t.Errorf("pasta (%q) outlived the namespace", pastaPid)
 	}
 }

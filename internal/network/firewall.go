@@ -1,11 +1,18 @@
 package network
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
+	"github.com/wren-containers/wren/internal/atomicfile"
+	"github.com/wren-containers/wren/internal/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -20,7 +27,33 @@ type bridgeRule struct {
 	Internal bool
 }
 
-// syncFirewall writes the rootless namespace's rules, on a thread inside it:
+// firewallFile in RunDir is what the namespace's rules were last written for:
+// a container joining a bridge that has them costs no rewrite.
+const firewallFile = "firewall.json"
+
+// firewallState is what the rules are made from.
+type firewallState struct {
+	Bridges     []bridgeRule `json:"bridges"`
+	HostAddress netip.Addr   `json:"hostAddress,omitzero"`
+}
+
+// syncFirewall rewrites the rootless namespace's rules when what they cover
+// changed.
+func (m *Manager) syncFirewall() error {
+	st := firewallState{Bridges: m.bridges(), HostAddress: m.hostAddress()}
+	want, _ := json.Marshal(st)
+	path := filepath.Join(m.RunDir, firewallFile)
+	if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, want) {
+		return nil
+	}
+	_ = os.Remove(path)
+	if err := netns.Do(m.NamespacePath(), func() error { return writeFirewall(st.Bridges, st.HostAddress) }); err != nil {
+		return fmt.Errorf("firewall: %w", err)
+	}
+	return atomicfile.Write(path, want, 0o600)
+}
+
+// writeFirewall writes the rootless namespace's rules, on a thread inside it:
 // traffic from one bridge to another is dropped (networks are isolated), an
 // internal bridge's traffic never leaves it (no egress), and what leaves by
 // the egress interface (pasta's tap) is masqueraded to its address. Rules
@@ -28,7 +61,7 @@ type bridgeRule struct {
 // traffic inside one bridge through the same forward hook. TCP from a bridge
 // with egress to hostAddr (host.containers.internal, when valid) is
 // redirected to the DNS holder's host relay (HostRelayPort).
-func syncFirewall(bridges []bridgeRule, hostAddr netip.Addr) error {
+func writeFirewall(bridges []bridgeRule, hostAddr netip.Addr) error {
 	c, err := nftables.New()
 	if err != nil {
 		return err

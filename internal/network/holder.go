@@ -108,8 +108,9 @@ func (m *Manager) stopHolder() {
 
 // ServeDNS is the DNS holder's body: it takes the holder lock (one per
 // namespace), listens in the rootless namespace, tells its starter on stdout,
-// and serves until told to stop or until the namespace is gone.
-func ServeDNS(runDir string) error {
+// and serves until told to stop, until the namespace is gone, or until no
+// container has been attached for linger, when it removes the namespace.
+func ServeDNS(runDir string, linger time.Duration) error {
 	m := &Manager{RunDir: runDir}
 	lock, err := os.OpenFile(filepath.Join(runDir, holderLockFile), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
@@ -163,19 +164,53 @@ func ServeDNS(runDir string) error {
 	os.Stdout.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	tick := time.NewTicker(2 * time.Second)
+	tick := time.NewTicker(holderTick)
 	defer tick.Stop()
+	var idleSince time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return shutdown(servers, pidFile, relayFile)
-		case <-tick.C:
+		case now := <-tick.C:
 			var st unix.Stat_t
 			if unix.Stat(path, &st) != nil || st.Ino != nsIno || !nsAlive(path) {
 				return shutdown(servers, pidFile, relayFile)
 			}
+			if len(m.endpoints().all()) > 0 {
+				idleSince = time.Time{}
+				continue
+			}
+			if idleSince.IsZero() {
+				idleSince = now
+			}
+			if now.Sub(idleSince) >= linger && m.retire(lock) {
+				return shutdown(servers, pidFile, relayFile)
+			}
 		}
 	}
+}
+
+// holderTick is how often the holder looks at the namespace and its endpoints.
+const holderTick = 2 * time.Second
+
+// retire removes the unused namespace and pasta under the run lock, unless
+// an attach came meanwhile. The holder lock goes before the run lock, so an
+// attach waiting for it starts a new holder instead of trusting this one.
+func (m *Manager) retire(holderLock *os.File) bool {
+	unlock, err := m.lockRun()
+	if err != nil {
+		return false
+	}
+	defer unlock()
+	if len(m.endpoints().all()) > 0 {
+		return false
+	}
+	m.removeNamespace()
+	for _, f := range []string{holderPidFile, holderRelayFile} {
+		_ = os.Remove(filepath.Join(m.RunDir, f))
+	}
+	holderLock.Close()
+	return true
 }
 
 // shutdown stops the servers and removes the files that still name this holder.

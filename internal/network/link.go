@@ -49,9 +49,9 @@ func deleteLink(name string) error {
 }
 
 // createVeth makes e's veth pair on its bridge in the rootless namespace, its
-// peer created straight in the container's namespace (containerNs), and there
-// renamed, addressed and given a default route through the gateway when
-// defaultRoute. It runs on a thread inside the rootless namespace.
+// peer created straight in the container's namespace (containerNs) under its
+// name there, and there addressed and given a default route through the
+// gateway when defaultRoute. It runs on a thread inside the rootless namespace.
 func createVeth(e *Endpoint, bridge, containerNs string, defaultRoute bool) error {
 	br, err := netlink.LinkByName(bridge)
 	if err != nil {
@@ -62,11 +62,10 @@ func createVeth(e *Endpoint, bridge, containerNs string, defaultRoute bool) erro
 		return err
 	}
 	defer f.Close()
-	peer := "wp" + e.EndpointID[:12]
 	mac, _ := net.ParseMAC(e.MAC)
 	veth := &netlink.Veth{
 		LinkAttrs:        netlink.LinkAttrs{Name: e.HostVeth, MasterIndex: br.Attrs().Index},
-		PeerName:         peer,
+		PeerName:         e.IfName,
 		PeerHardwareAddr: mac,
 		PeerNamespace:    netlink.NsFd(int(f.Fd())),
 	}
@@ -77,12 +76,9 @@ func createVeth(e *Endpoint, bridge, containerNs string, defaultRoute bool) erro
 		return fmt.Errorf("bring up veth %s: %w", e.HostVeth, err)
 	}
 	return netns.Do(containerNs, func() error {
-		l, err := netlink.LinkByName(peer)
+		l, err := netlink.LinkByName(e.IfName)
 		if err != nil {
 			return err
-		}
-		if err := netlink.LinkSetName(l, e.IfName); err != nil {
-			return fmt.Errorf("rename %s to %s: %w", peer, e.IfName, err)
 		}
 		if err := netlink.AddrAdd(l, &netlink.Addr{IPNet: ipNet(netip.PrefixFrom(e.IP, e.PrefixLen))}); err != nil {
 			return fmt.Errorf("address %s: %w", e.IfName, err)

@@ -1,6 +1,9 @@
 package network
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"time"
+)
 
 // Manager is the networks of one user: the records (Store) and, in the run
 // root, the containers' endpoints and the rootless namespace that holds the bridges.
@@ -8,6 +11,9 @@ type Manager struct {
 	*Store
 	// RunDir holds the endpoints, the rootless namespace and its helpers' state.
 	RunDir string
+	// Linger is how long the rootless namespace outlives its last endpoint
+	// (config.NetworkLinger); 0 removes it with that endpoint.
+	Linger time.Duration
 	// Event, when set, hears of connect and disconnect (containerID set) and of
 	// create and destroy: the event log's way in.
 	Event func(action string, n *Network, containerID string)

@@ -13,8 +13,9 @@ const (
 	DriverHost   = "host"
 	DriverNull   = "null"
 
-	// NameBridge is the default network: each container's own pasta or
-	// slirp4netns namespace, not a bridge in the rootless namespace.
+	// NameBridge is the default network: a bridge in the rootless namespace,
+	// like a user-defined one, except that its containers do not resolve each
+	// other's names (Docker's default bridge does not either).
 	NameBridge = "bridge"
 	NameHost   = "host"
 	NameNone   = "none"
@@ -52,15 +53,27 @@ func predefinedID(name string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// The default bridge's addresses: podman's default network's, next to the
+// pool of user-defined networks (10.89.0.0/16).
+var (
+	bridgeSubnet  = netip.MustParsePrefix("10.88.0.0/16")
+	bridgeGateway = netip.MustParseAddr("10.88.0.1")
+)
+
 // Predefined returns bridge, host and none, as `docker network ls` lists them.
 func Predefined() []*Network {
 	epoch := time.Unix(0, 0).UTC()
 	return []*Network{
-		{ID: predefinedID(NameBridge), Name: NameBridge, Driver: DriverBridge, Created: epoch, Predefined: true},
+		{ID: predefinedID(NameBridge), Name: NameBridge, Driver: DriverBridge, Created: epoch, Predefined: true,
+			Subnet: bridgeSubnet, Gateway: bridgeGateway, Options: map[string]string{"com.docker.network.bridge.default_bridge": "true"}},
 		{ID: predefinedID(NameHost), Name: NameHost, Driver: DriverHost, Created: epoch, Predefined: true},
 		{ID: predefinedID(NameNone), Name: NameNone, Driver: DriverNull, Created: epoch, Predefined: true},
 	}
 }
+
+// Joinable reports whether containers can be attached to n: the default
+// bridge and user-defined networks can, host and none cannot.
+func (n *Network) Joinable() bool { return !n.Predefined || n.Name == NameBridge }
 
 // IsPredefined reports whether name is a network wren provides without a record.
 func IsPredefined(name string) bool {

@@ -21,15 +21,20 @@ import (
 
 // Files of the rootless namespace in RunDir. The namespace is a bind mount
 // (internal/netns), so it needs no process to hold it; pasta gives it egress
-// and the DNS holder answers on its bridges. All three exist exactly while some
-// container is attached to a user-defined network: the first attach makes them,
-// the last detach removes them, so nothing runs for networks nobody uses.
+// and the DNS holder answers on its bridges. The first attach makes all three;
+// they stay while containers are attached and for Linger after the last one
+// left (the holder then removes them), so a container started meanwhile only
+// adds its veth, and nothing runs for long for networks nobody uses.
 const (
 	nsFile       = "rootless-netns"
 	pastaPidFile = "pasta.pid"
 	egressFile   = "egress.json"
 	runLockDir   = "lock"
 )
+
+// ErrNoEgress is an attach's error when pasta could not connect the rootless
+// namespace to the host (not installed, or failing).
+var ErrNoEgress = errors.New("no pasta for the rootless network namespace")
 
 // Egress is what pasta gave the rootless namespace: HostAddress is pasta's
 // gateway, which reaches the host's loopback (host.containers.internal).
@@ -73,7 +78,7 @@ func (m *Manager) ensureNamespace() (retErr error) {
 	}
 	eg, err := m.startPasta()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrNoEgress, err)
 	}
 	data, _ := json.Marshal(eg)
 	return atomicfile.Write(filepath.Join(m.RunDir, egressFile), data, 0o600)
@@ -100,9 +105,9 @@ func (m *Manager) startPasta() (*Egress, error) {
 	if err := cmd.Run(); err != nil {
 		msg, _ := os.ReadFile(errFile.Name())
 		if errors.Is(err, exec.ErrNotFound) {
-			return nil, fmt.Errorf("user-defined networks need pasta for egress: install the passt package")
+			return nil, errors.New("pasta is not installed (Debian package passt)")
 		}
-		return nil, fmt.Errorf("pasta for the rootless network namespace: %v: %s", err, strings.TrimSpace(string(msg)))
+		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(string(msg)))
 	}
 	eg := &Egress{}
 	err = netns.Do(m.NamespacePath(), func() error {
@@ -146,9 +151,16 @@ func (m *Manager) hostAddress() netip.Addr {
 // bridges and veths go with it. It is safe on a namespace half made.
 func (m *Manager) teardown() {
 	m.stopHolder()
+	m.removeNamespace()
+}
+
+// removeNamespace stops pasta and removes the namespace (the holder's own
+// way out when the namespace has lingered unused).
+func (m *Manager) removeNamespace() {
 	stopPid(filepath.Join(m.RunDir, pastaPidFile), m.NamespacePath())
 	_ = netns.Remove(m.NamespacePath())
 	_ = os.Remove(filepath.Join(m.RunDir, egressFile))
+	_ = os.Remove(filepath.Join(m.RunDir, firewallFile))
 }
 
 // stopPid ends the process a pid file names, if its command line still names
@@ -185,4 +197,22 @@ func alive(pid int) bool {
 	}
 	i := strings.LastIndexByte(string(data), ')')
 	return i >= 0 && i+2 < len(data) && data[i+2] != 'Z'
+}
+
+// Prune is Store.Prune; when no container is attached any more, the rootless
+// namespace, its pasta and its holder go too instead of lingering.
+func (m *Manager) Prune(f Filters) ([]string, error) {
+	deleted, err := m.Store.Prune(f)
+	if err != nil {
+		return deleted, err
+	}
+	unlock, err := m.lockRun()
+	if err != nil {
+		return deleted, err
+	}
+	defer unlock()
+	if len(m.endpoints().all()) == 0 {
+		m.teardown()
+	}
+	return deleted, nil
 }

@@ -113,7 +113,7 @@ func (s *Store) Create(o CreateOptions) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	var taken []netip.Prefix
+	taken := []netip.Prefix{bridgeSubnet}
 	for _, n := range all {
 		if n.Name == o.Name {
 			return nil, errdefs.Conflict("network with name %s already exists", o.Name)

@@ -132,15 +132,18 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		storageOpts = &storage.ContainerOptions{IDMappingOptions: *idMapping}
 	}
 	id := NewID()
+	name := opts.Name
+	if name == "" {
+		name = RandomName()
+	}
 	if e.StartsNow {
-		e.startNetworkEarly(id, &opts)
+		e.startNetworkEarly(id, name, &opts)
 		defer func() {
 			if retErr != nil {
 				e.dropEarlyNetwork()
 			}
 		}()
 	}
-	name := opts.Name
 	// Names are checked under a wren-wide lock: containers-storage's SetNames (rename)
 	// takes a name from its holder rather than refusing it.
 	unlockNames, err := e.Records.LockNames()
@@ -149,7 +152,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	}
 	defer unlockNames()
 	for attempt := 0; ; attempt++ {
-		if opts.Name == "" {
+		if opts.Name == "" && attempt > 0 {
 			name = RandomName()
 		}
 		_, err = e.Store.Storage().CreateContainer(id, []string{name}, img.ID, "", "", storageOpts)

@@ -2,6 +2,7 @@ package run
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/netns"
+	"github.com/wren-containers/wren/internal/network"
 	"github.com/wren-containers/wren/internal/slirp"
 )
 
@@ -160,8 +162,9 @@ func (e *Engine) networkTarget(c *Container) (*Container, error) {
 }
 
 // startNetwork connects c before it starts: a namespace of its own at
-// config.NetnsPath, joined by the spec, with pasta or slirp4netns (or a
-// user-defined network) behind it and its ports published. The namespace and
+// config.NetnsPath, joined by the spec, attached to a bridge of the rootless
+// namespace (the default bridge or a user-defined network), or with a pasta or
+// slirp4netns of its own behind it, and its ports published. The namespace and
 // the host ports are made now and recorded in c.Net; the helper, which takes
 // a while to configure the namespace, starts beside the container's creation,
 // and wait gives its result (nil wait: nothing to wait for). On error, and
@@ -206,10 +209,17 @@ func (e *Engine) startNetwork(c *Container) (wait func() error, err error) {
 	ports := st.Ports
 	go func() {
 		var r result
-		if mode.Kind == slirp.KindUser {
-			r.driver = mode.Name
+		if mode.Kind == slirp.KindUser || mode.Kind == slirp.KindDefault {
+			r.driver = c.NetworkName()
 			r.attached, r.err = e.userNetworks().Attach(c, path, ports)
-		} else {
+		}
+		if mode.Kind == slirp.KindDefault && errors.Is(r.err, network.ErrNoEgress) {
+			// Without the rootless namespace's pasta, the container gets a
+			// helper of its own (slirp4netns when pasta is missing).
+			logrus.Warnf("default network: %v; falling back to a network of the container's own", r.err)
+			r.attached, r.err = nil, nil
+		}
+		if r.attached == nil && r.err == nil {
 			r.driver, r.helper, r.err = e.connect(mode, path, ports, c)
 			if r.err == nil {
 				// Networks joined by network connect come beside the helper's.
@@ -379,12 +389,12 @@ type earlyNetwork struct {
 // startNetworkEarly begins c's network from Create. What fails here is left
 // to the start to report (Docker creates a container whose start then fails),
 // and user-defined networks wait for the start, which knows the name.
-func (e *Engine) startNetworkEarly(id string, o *Options) {
+func (e *Engine) startNetworkEarly(id, name string, o *Options) {
 	mode, err := slirp.ParseMode(o.Network)
 	if err != nil || !mode.Slirp() {
 		return
 	}
-	c := &Container{ID: id, Options: *o}
+	c := &Container{ID: id, Name: name, Options: *o}
 	wait, err := e.startNetwork(c)
 	if err != nil {
 		e.waitAndTeardown(c, wait)

@@ -19,10 +19,12 @@ import (
 	"github.com/wren-containers/wren/internal/slirp"
 )
 
-// NewNetworks opens cfg's user-defined networks; a network is in use while any
-// container's record names it. Their changes go to the event log as Docker's.
+// NewNetworks opens cfg's user-defined networks; a network is in use while a
+// running container is on it (Docker's active endpoints: a stopped container
+// does not keep its network from removal, and fails to start without it). Their changes go to the event log as Docker's.
 func NewNetworks(cfg *config.Config) *network.Manager {
 	m := network.NewManager(cfg.NetworksDir(), cfg.NetworksRunDir(), NewRecords(cfg).NetworkUsers)
+	m.Linger = config.NetworkLinger()
 	log := events.New(cfg.EventsLog())
 	m.Event = func(action string, n *network.Network, containerID string) {
 		attrs := map[string]string{"name": n.Name, "type": n.Driver}
@@ -34,7 +36,7 @@ func NewNetworks(cfg *config.Config) *network.Manager {
 	return m
 }
 
-// NetworkUsers returns the IDs of the containers whose records name a network.
+// NetworkUsers returns the IDs of the running containers on a network.
 func (r *Records) NetworkUsers(name string) ([]string, error) {
 	all, err := r.List()
 	if err != nil {
@@ -42,7 +44,7 @@ func (r *Records) NetworkUsers(name string) ([]string, error) {
 	}
 	var ids []string
 	for _, c := range all {
-		if c.OnNetwork(name) {
+		if c.Running() && c.OnNetwork(name) {
 			ids = append(ids, c.ID)
 		}
 	}
@@ -82,9 +84,6 @@ func (u *userNetworks) Check(name string, o *Options) (string, error) {
 	if len(o.Ports) > 0 && n.Internal {
 		return "", errdefs.Invalid("network %s is internal: its containers cannot publish ports", n.Name)
 	}
-	if o.MacAddress != "" {
-		return "", errdefs.Invalid("--mac-address is not supported on a user-defined network: the address follows the IP")
-	}
 	return n.Name, nil
 }
 
@@ -93,12 +92,12 @@ func (u *userNetworks) Check(name string, o *Options) (string, error) {
 // ports, the container's address; on error the caller's Detach undoes the
 // part done.
 func (u *userNetworks) Attach(c *Container, netnsPath string, ports []slirp.PortBinding) (*Attachment, error) {
-	n, err := u.m.Get(c.Options.Network)
+	n, err := u.m.Get(c.NetworkName())
 	if err != nil {
 		return nil, err
 	}
 	ep, err := u.m.Attach(network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, Network: n.Name,
-		Aliases: c.Options.NetworkAliases, IP: c.Options.IP, NetnsPath: netnsPath})
+		Aliases: c.Options.NetworkAliases, IP: c.Options.IP, NetnsPath: netnsPath, MAC: c.Options.MacAddress, Fresh: true})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +133,7 @@ func (u *userNetworks) attachConnected(c *Container, netnsPath string) error {
 	return errors.Join(errs...)
 }
 
-// Detach takes the container off every user-defined network; its monitor no
+// Detach takes the container off every network (its namespace is removed next); its monitor no
 // longer finds where to forward its ports. A record from before the monitor
 // served ports may still name a pasta for them (State): it is stopped.
 func (u *userNetworks) Detach(c *Container, netnsPath string) error {
@@ -148,7 +147,27 @@ func (u *userNetworks) Detach(c *Container, netnsPath string) error {
 			errs = append(errs, h.Stop())
 		}
 	}
-	return errors.Join(append(errs, u.m.Detach(c.ID, ""))...)
+	if u.joined(c) {
+		// Its namespace lives on in the containers that joined it: they
+		// lose its interfaces, as with Docker, but keep the namespace.
+		return errors.Join(append(errs, u.m.Detach(c.ID, ""))...)
+	}
+	return errors.Join(append(errs, u.m.Release(c.ID))...)
+}
+
+// joined reports whether a running container shares c's network namespace
+// (--network container:<c>).
+func (u *userNetworks) joined(c *Container) bool {
+	all, err := NewRecords(u.cfg).List()
+	if err != nil {
+		return true
+	}
+	for _, o := range all {
+		if o.Options.Network == slirp.KindContainer+":"+c.ID && o.Running() {
+			return true
+		}
+	}
+	return false
 }
 
 // publishTarget is the file that tells the container's monitor its address.
@@ -244,7 +263,7 @@ func (e *Engine) Disconnect(networkRef, container string) error {
 		return err
 	}
 	defer unlock()
-	if n.Predefined || !c.OnNetwork(n.Name) {
+	if !n.Joinable() || !c.OnNetwork(n.Name) {
 		return errdefs.Invalid("container %s is not connected to network %s", c.ID, n.Name)
 	}
 	running := c.Running() && c.Net != nil
@@ -262,7 +281,7 @@ func (e *Engine) Disconnect(networkRef, container string) error {
 		}
 	}
 	c.Options.Connected = kept
-	if c.Options.Network == n.Name {
+	if c.NetworkName() == n.Name {
 		c.Options.Network = slirp.KindNone
 		c.Options.NetworkAliases, c.Options.IP = nil, ""
 		if c.Net != nil && c.Net.Attachment != nil {

@@ -29,8 +29,9 @@ type Info struct {
 	RunRoot     string
 	StorageMode string
 	ConfigDir   string
-	// NetworkBackend is the helper of the default network: pasta,
-	// slirp4netns, or empty when neither is installed.
+	// NetworkBackend is what gives the default network egress: pasta (for
+	// the rootless namespace of the bridge), slirp4netns (one per container,
+	// without pasta), or empty when neither is installed.
 	NetworkBackend string
 }
 

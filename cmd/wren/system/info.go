@@ -57,8 +57,13 @@ func printInfo(w io.Writer, in *sysinfo.Info) {
 	fmt.Fprintf(w, "  Graph Root: %s\n  Run Root: %s\n", in.GraphRoot, in.RunRoot)
 	fmt.Fprintf(w, " Logging Driver: %s\n", i.LoggingDriver)
 	backend := in.NetworkBackend
-	if backend == "" {
+	switch backend {
+	case "":
 		backend = "none (install passt or slirp4netns)"
+	case "pasta":
+		backend = "pasta (default network: bridge, in one rootless network namespace)"
+	default:
+		backend += " (one per container: pasta is not installed)"
 	}
 	fmt.Fprintf(w, " Network Backend: %s\n", backend)
 	fmt.Fprintf(w, " Cgroup Driver: %s\n Cgroup Version: %s\n", i.CgroupDriver, i.CgroupVersion)
