@@ -32,10 +32,6 @@ const (
 	runLockDir   = "lock"
 )
 
-// ErrNoEgress is an attach's error when pasta could not connect the rootless
-// namespace to the host (not installed, or failing).
-var ErrNoEgress = errors.New("no pasta for the rootless network namespace")
-
 // Egress is what pasta gave the rootless namespace: HostAddress is pasta's
 // gateway, which reaches the host's loopback (host.containers.internal).
 type Egress struct {
@@ -78,7 +74,7 @@ func (m *Manager) ensureNamespace() (retErr error) {
 	}
 	eg, err := m.startPasta()
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrNoEgress, err)
+		return fmt.Errorf("pasta for the rootless network namespace: %w", err)
 	}
 	data, _ := json.Marshal(eg)
 	return atomicfile.Write(filepath.Join(m.RunDir, egressFile), data, 0o600)

@@ -2,7 +2,6 @@ package run
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/netns"
-	"github.com/wren-containers/wren/internal/network"
 	"github.com/wren-containers/wren/internal/slirp"
 )
 
@@ -187,7 +185,11 @@ func (e *Engine) startNetwork(c *Container) (wait func() error, err error) {
 	if st.Ports, err = slirp.Allocate(c.Options.Ports, slirp.AllocateOptions{Rootless: config.Rootless()}); err != nil {
 		return nil, err
 	}
-	if mode.Kind == slirp.KindUser {
+	// The default network is the rootless namespace's bridge, whose pasta
+	// needs installing; without it, the container gets a helper of its own
+	// (slirp4netns).
+	bridged := mode.Kind == slirp.KindUser || mode.Kind == slirp.KindDefault && slirp.DriverByName(slirp.KindPasta).Available()
+	if bridged {
 		if err := st.bindPublished(); err != nil {
 			return nil, err
 		}
@@ -209,17 +211,10 @@ func (e *Engine) startNetwork(c *Container) (wait func() error, err error) {
 	ports := st.Ports
 	go func() {
 		var r result
-		if mode.Kind == slirp.KindUser || mode.Kind == slirp.KindDefault {
+		if bridged {
 			r.driver = c.NetworkName()
 			r.attached, r.err = e.userNetworks().Attach(c, path, ports)
-		}
-		if mode.Kind == slirp.KindDefault && errors.Is(r.err, network.ErrNoEgress) {
-			// Without the rootless namespace's pasta, the container gets a
-			// helper of its own (slirp4netns when pasta is missing).
-			logrus.Warnf("default network: %v; falling back to a network of the container's own", r.err)
-			r.attached, r.err = nil, nil
-		}
-		if r.attached == nil && r.err == nil {
+		} else {
 			r.driver, r.helper, r.err = e.connect(mode, path, ports, c)
 			if r.err == nil {
 				// Networks joined by network connect come beside the helper's.
