@@ -111,7 +111,13 @@ func (u *userNetworks) Attach(c *Container, netnsPath string, ports []slirp.Port
 	if len(ports) > 0 {
 		// The monitor serves the ports; it learns here where the container is.
 		t := portfwd.Target{Netns: u.m.NamespacePath(), Address: ep.IP}
-		if err := portfwd.WriteTarget(u.publishTarget(c), t); err != nil {
+		// A run attaches before it saves the container's record (see
+		// startNetworkEarly): the record's directory may not be there yet.
+		err := os.MkdirAll(filepath.Dir(u.publishTarget(c)), 0o700)
+		if err == nil {
+			err = portfwd.WriteTarget(u.publishTarget(c), t)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("publish ports: %w", err)
 		}
 	}
@@ -141,6 +147,8 @@ func (u *userNetworks) Detach(c *Container, netnsPath string) error {
 	if err := os.Remove(u.publishTarget(c)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		errs = append(errs, err)
 	}
+	// The directory goes too if Attach made it for a container never saved.
+	_ = os.Remove(filepath.Dir(u.publishTarget(c)))
 	if c.Net != nil && c.Net.Attachment != nil && len(c.Net.Attachment.State) > 0 {
 		var h slirp.Helper
 		if err := json.Unmarshal(c.Net.Attachment.State, &h); err == nil {
