@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/wren-containers/wren/internal/network"
 	"github.com/wren-containers/wren/internal/store"
 	"github.com/wren-containers/wren/internal/volume"
 	"go.podman.io/storage"
@@ -181,14 +182,16 @@ type SystemPruneOptions struct {
 // SystemPruneReport is what system prune removed.
 type SystemPruneReport struct {
 	Containers     []string
+	Networks       []string
 	Untagged       []string
 	DeletedImages  []string
 	Volumes        []string
 	SpaceReclaimed uint64
 }
 
-// SystemPrune removes stopped containers, then unused images (dangling only
-// unless All), then, with Volumes, unused anonymous volumes.
+// SystemPrune removes stopped containers, then the networks no running
+// container uses, then unused images (dangling only unless All), then, with
+// Volumes, unused anonymous volumes.
 func (e *Engine) SystemPrune(o SystemPruneOptions) (*SystemPruneReport, error) {
 	rep := &SystemPruneReport{}
 	crep, err := e.Prune(nil)
@@ -196,6 +199,9 @@ func (e *Engine) SystemPrune(o SystemPruneOptions) (*SystemPruneReport, error) {
 		rep.Containers, rep.SpaceReclaimed = crep.Deleted, crep.SpaceReclaimed
 	}
 	if err != nil {
+		return rep, err
+	}
+	if rep.Networks, err = NewNetworks(e.Config).Prune(network.Filters{}); err != nil {
 		return rep, err
 	}
 	before, _ := e.DiskUsage()

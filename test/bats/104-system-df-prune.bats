@@ -40,13 +40,15 @@ Build Cache|0|0"
 	[ "$tarsize" -gt 0 ]
 }
 
-@test "system prune -f: stopped containers and dangling images go, running ones and named images stay" {
+@test "system prune -f: stopped containers, unused networks and dangling images go, running ones and named images stay" {
+	wren network create "$name-net" >/dev/null
 	wren create --name "$name" "$name-img" true >/dev/null
 	wren run -d --name "$name-run" "$name-img" sleep 100 >/dev/null
 	local dangling
 	dangling=$(wren import "$WREN_TEST_ROOTFS")
 	run -0 wren system prune -f
 	assert_match "Deleted Containers:"
+	assert_match $'Deleted Networks:\n'"$name-net"
 	assert_match "deleted: $dangling"
 	assert_match "Total reclaimed space: "
 	run -0 wren ps -a --format '{{.Names}}'

@@ -112,7 +112,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
 			if !force {
-				what := []string{"all stopped containers"}
+				what := []string{"all stopped containers", "all networks not used by at least one container"}
 				if o.Volumes {
 					what = append(what, "all anonymous volumes not used by at least one container")
 				}
@@ -143,6 +143,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 					}
 				}
 				section("Deleted Containers:", rep.Containers)
+				section("Deleted Networks:", rep.Networks)
 				section("Deleted Volumes:", rep.Volumes)
 				var imgs []string
 				for _, u := range rep.Untagged {
