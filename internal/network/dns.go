@@ -12,9 +12,10 @@ const dnsTTL = 600
 
 // resolve answers q for a client at addr from the endpoints: names of containers
 // on the client's own networks (name, short ID, aliases; any case) get their
-// addresses there; the default bridge resolves no names, as Docker's. It returns nil when the name is not a container's, so the
-// caller forwards it; internal says the client sits on an internal network
-// only, which must not reach outside resolvers.
+// addresses there; the default bridge resolves no names, as Docker's. It
+// returns nil when the name is not a container's, so the caller forwards it;
+// internal says the client sits on an internal network only, which must not
+// reach outside resolvers.
 func resolve(eps []*Endpoint, client netip.Addr, q *dns.Msg) (resp *dns.Msg, internal bool) {
 	nets := map[string]bool{}
 	internal = true
