@@ -19,9 +19,10 @@ import (
 	"github.com/wren-containers/wren/internal/slirp"
 )
 
-// NewNetworks opens cfg's user-defined networks; a network is in use while a
-// running container is on it (Docker's active endpoints: a stopped container
-// does not keep its network from removal, and fails to start without it). Their changes go to the event log as Docker's.
+// NewNetworks opens cfg's networks; a network is in use while a running
+// container is on it (Docker's active endpoints: a stopped container does not
+// keep its network from removal, and fails to start without it). Their changes
+// go to the event log as Docker's.
 func NewNetworks(cfg *config.Config) *network.Manager {
 	m := network.NewManager(cfg.NetworksDir(), cfg.NetworksRunDir(), NewRecords(cfg).NetworkUsers)
 	m.Linger = config.NetworkLinger()
