@@ -126,7 +126,7 @@ func (m *Manager) Attach(o AttachOptions) (_ *Endpoint, retErr error) {
 		err = m.syncFirewall()
 	}
 	if err == nil {
-		err = netns.Do(m.NamespacePath(), func() error { return createVeth(e, n.BridgeName(), o.NetnsPath, defaultRoute) })
+		err = netns.Do(m.NamespacePath(), func() error { return createVeth(e, n.BridgeName(), o.NetnsPath, n.MTU(), defaultRoute) })
 	}
 	if err != nil {
 		return nil, fmt.Errorf("attach to network %s: %w", n.Name, err)

@@ -18,7 +18,7 @@ func ensureBridge(n *Network) error {
 	if _, err := netlink.LinkByName(name); err == nil {
 		return nil
 	}
-	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name}}
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name, MTU: n.MTU()}}
 	if err := netlink.LinkAdd(br); err != nil {
 		return fmt.Errorf("create bridge %s: %w", name, err)
 	}
@@ -52,7 +52,7 @@ func deleteLink(name string) error {
 // peer created straight in the container's namespace (containerNs) under its
 // name there, and there addressed and given a default route through the
 // gateway when defaultRoute. It runs on a thread inside the rootless namespace.
-func createVeth(e *Endpoint, bridge, containerNs string, defaultRoute bool) error {
+func createVeth(e *Endpoint, bridge, containerNs string, mtu int, defaultRoute bool) error {
 	br, err := netlink.LinkByName(bridge)
 	if err != nil {
 		return fmt.Errorf("bridge %s: %w", bridge, err)
@@ -64,7 +64,7 @@ func createVeth(e *Endpoint, bridge, containerNs string, defaultRoute bool) erro
 	defer f.Close()
 	mac, _ := net.ParseMAC(e.MAC)
 	veth := &netlink.Veth{
-		LinkAttrs:        netlink.LinkAttrs{Name: e.HostVeth, MasterIndex: br.Attrs().Index},
+		LinkAttrs:        netlink.LinkAttrs{Name: e.HostVeth, MasterIndex: br.Attrs().Index, MTU: mtu},
 		PeerName:         e.IfName,
 		PeerHardwareAddr: mac,
 		PeerNamespace:    netlink.NsFd(int(f.Fd())),

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/netip"
+	"strconv"
 	"time"
 )
 
@@ -38,6 +39,23 @@ type Network struct {
 	SubnetGiven bool `json:"subnetGiven,omitempty"`
 	// Predefined marks bridge, host and none: listed, never stored or removed.
 	Predefined bool `json:"-"`
+}
+
+// OptionMTU is Docker's network option for the MTU of a network's interfaces.
+const OptionMTU = "com.docker.network.driver.mtu"
+
+// defaultMTU is the MTU of a bridge and its veths unless OptionMTU says
+// otherwise: pasta's, whose tap carries the egress. Fewer, larger segments to
+// switch, translate and splice make the host relay ≈ 12% faster here than
+// Ethernet's 1500 (bench/network.sh).
+const defaultMTU = 65520
+
+// MTU is the network's interfaces' MTU.
+func (n *Network) MTU() int {
+	if v, err := strconv.Atoi(n.Options[OptionMTU]); err == nil && v > 0 {
+		return v
+	}
+	return defaultMTU
 }
 
 // BridgeName is the network's Linux bridge inside the rootless namespace,

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +73,11 @@ func CheckCreate(o *CreateOptions) error {
 	if o.Subnet != "" {
 		if _, err := ParseSubnet(o.Subnet); err != nil {
 			return err
+		}
+	}
+	if v, ok := o.Options[OptionMTU]; ok {
+		if mtu, err := strconv.Atoi(v); err != nil || mtu < 68 || mtu > defaultMTU {
+			return errdefs.Invalid("invalid option %s=%s: an MTU from 68 to %d", OptionMTU, v, defaultMTU)
 		}
 	}
 	return nil

@@ -23,7 +23,7 @@ setup() {
 teardown() {
 	rm_containers "$name-a" "$name-b" "$name-c" "$name-d"
 	local n
-	for n in "$name" "$name-2" "$name-3"; do
+	for n in "$name" "$name-2" "$name-3" "$name-4"; do
 		wren network rm -f "$n" >/dev/null 2>&1 || true
 	done
 	if [ -n "${server_pid:-}" ]; then
@@ -97,6 +97,13 @@ network_helpers() {
 	a=$(wren network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$name-2")
 	b=$(wren network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$name-3")
 	[ "$a" != "$b" ]
+	# Docker's MTU option; a bridge's interfaces have pasta's 65520 otherwise.
+	run -0 wren network create -o com.docker.network.driver.mtu=1400 "$name-4"
+	run -0 wren run --rm --network "$name-4" "$UNET_IMAGE" cat /sys/class/net/eth0/mtu
+	assert_output 1400
+	run -0 wren run --rm --network "$name-2" "$UNET_IMAGE" cat /sys/class/net/eth0/mtu
+	assert_output 65520
+	wren network rm "$name-4" >/dev/null
 }
 
 @test "network create refuses bad input with one error and makes nothing" {
@@ -124,6 +131,8 @@ network_helpers() {
 	run -125 --separate-stderr wren network create -d nosuch "$name-2"
 	assert_one_error
 	run -125 --separate-stderr wren network create "bad name"
+	assert_one_error
+	run -125 --separate-stderr wren network create -o com.docker.network.driver.mtu=9 "$name-2"
 	assert_one_error
 	assert_equal "$before" "$(wren network ls -q --no-trunc | sort)"
 }
