@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	digest "github.com/opencontainers/go-digest"
@@ -30,6 +31,9 @@ type Image struct {
 	Pulled string
 	// local is set for images made here, which have no repository digest.
 	local bool
+	// repoDigests are the repositories it was pulled from or pushed to, with
+	// their digests (repoDigestsKey); nil when none were recorded.
+	repoDigests []string
 }
 
 // ShortID is the 12-character form docker prints.
@@ -64,6 +68,9 @@ func (s *Store) newImage(img *storage.Image) *Image {
 		if len(out.Digests) > 0 {
 			out.local, out.Digest = false, out.Digests[0]
 		}
+	}
+	if slices.Contains(img.BigDataNames, repoDigestsKey) {
+		out.repoDigests = s.recordedRepoDigests(img.ID)
 	}
 	if created := s.configCreated(img); !created.IsZero() {
 		out.Created = created

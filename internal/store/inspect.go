@@ -7,6 +7,7 @@ import (
 
 	mobyimage "github.com/moby/moby/api/types/image"
 	mobystorage "github.com/moby/moby/api/types/storage"
+	digest "github.com/opencontainers/go-digest"
 	"go.podman.io/image/v5/docker/reference"
 )
 
@@ -70,20 +71,37 @@ func repoTags(img *Image) []string {
 	return tags
 }
 
-// repoDigests pair each repository the image is known under with each
-// manifest digest it was pulled by (busybox@sha256:…), as docker lists them.
+// repoDigests are the image's repository digests (busybox@sha256:…), as
+// docker lists them: the repositories it was pulled from or pushed to, with
+// the digest each gave it, and the names it was pulled by digest. An image
+// pulled before those were recorded pairs each repository it is known under
+// with each manifest digest it was pulled by.
 func repoDigests(img *Image) []string {
-	if img.local {
+	if img.local && img.repoDigests == nil {
 		return nil
 	}
 	seen := map[string]bool{}
 	var out []string
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, rd := range img.repoDigests {
+		if ref, err := reference.ParseNormalizedNamed(rd); err == nil {
+			add(familiarString(ref))
+		}
+	}
 	for _, n := range img.Names {
 		ref, err := reference.ParseNormalizedNamed(n)
 		if err != nil {
 			continue
 		}
-		digests := img.Digests
+		var digests []digest.Digest
+		if img.repoDigests == nil {
+			digests = img.Digests
+		}
 		if d, ok := ref.(reference.Digested); ok {
 			digests = append(digests, d.Digest())
 		}
@@ -92,11 +110,7 @@ func repoDigests(img *Image) []string {
 			if err != nil {
 				continue
 			}
-			s := familiarString(c)
-			if !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
+			add(familiarString(c))
 		}
 	}
 	sort.Strings(out)

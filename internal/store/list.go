@@ -88,14 +88,26 @@ func entries(img *Image) []ImageEntry {
 			tagged[repo] = true
 		}
 	}
+	// Where the repositories it came from are recorded, a row of another
+	// repository (a tag made here) has no digest, as with docker.
+	recorded := map[string]string{}
+	for _, rd := range img.repoDigests {
+		if repo, _, d := splitName(rd); d != "<none>" {
+			recorded[repo] = d
+		}
+	}
 	var out []ImageEntry
 	for _, n := range img.Names {
 		repo, tag, d := splitName(n)
 		if tag == "<none>" && tagged[repo] {
 			continue
 		}
-		if d == "<none>" {
+		switch {
+		case d != "<none>":
+		case img.repoDigests == nil:
 			d = dgst
+		case recorded[repo] != "":
+			d = recorded[repo]
 		}
 		out = append(out, ImageEntry{Image: img, Repository: repo, Tag: tag, Digest: d})
 	}

@@ -206,6 +206,9 @@ func (s *Store) pullOne(ctx context.Context, named reference.Named, opts PullOpt
 	rep.Status(fmt.Sprintf("%s: Pulling from %s", tagOrDigest(named), reference.Path(named)))
 	imageID := remote.config.Encoded()
 	if img, err := s.lookupName(named); err == nil && img.ID == imageID {
+		if err := s.addRepoDigest(img.ID, named, remote.top); err != nil {
+			return nil, false, fmt.Errorf("pull %s: %w", familiarString(named), err)
+		}
 		rep.Status("Digest: " + remote.top.String())
 		return s.newImage(img), false, nil
 	}
@@ -221,6 +224,9 @@ func (s *Store) pullOne(ctx context.Context, named reference.Named, opts PullOpt
 	img, err := s.lookupName(named)
 	if err != nil {
 		return nil, false, fmt.Errorf("pull %s: image not found after copy: %w", familiarString(named), err)
+	}
+	if err := s.addRepoDigest(img.ID, named, remote.top); err != nil {
+		return nil, false, fmt.Errorf("pull %s: %w", familiarString(named), err)
 	}
 	rep.Status("Digest: " + remote.top.String())
 	s.emit(mobyevents.ActionPull, familiarString(named), reference.FamiliarName(named))

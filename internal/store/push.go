@@ -146,6 +146,10 @@ func (s *Store) pushOne(ctx context.Context, img *Image, named reference.Named, 
 	if err != nil {
 		return fmt.Errorf("push %s: %w", familiarString(named), err)
 	}
+	// Docker lists the pushed-to repository's digest from now on.
+	if err := s.addRepoDigest(img.ID, named, dgst); err != nil {
+		return fmt.Errorf("push %s: %w", familiarString(named), err)
+	}
 	rep.Status(fmt.Sprintf("%s: digest: %s size: %d", tagOrDigest(named), dgst, len(raw)))
 	return nil
 }

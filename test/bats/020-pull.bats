@@ -109,6 +109,12 @@ teardown() {
 	run -0 wren image tag "${WREN_TEST_BUSYBOX_ID:7:12}" "$tag:v2"
 	run -0 wren image inspect "$tag:v2"
 	assert_equal "$WREN_TEST_BUSYBOX_ID" "$(jq -r '.[0].Id' <<<"$output")"
+	# The repository digest stays the pulled repository's, as with Docker.
+	run -0 wren image inspect --format '{{json .RepoDigests}}' "$tag:v1"
+	assert_output "[\"$reg/busybox@$WREN_TEST_BUSYBOX_DIGEST\"]"
+	run -0 wren images --digests --format '{{.Repository}}:{{.Tag}} {{.Digest}}'
+	assert_match "(^|"$'\n'")$tag:v1 <none>($|"$'\n'")"
+	assert_match "(^|"$'\n'")$ref $WREN_TEST_BUSYBOX_DIGEST($|"$'\n'")"
 }
 
 @test "tag of a missing image: exit 125" {

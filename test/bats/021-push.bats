@@ -23,6 +23,11 @@ teardown() {
 	# The registry may hold the blob already under busybox: docker says so too.
 	assert_match "^[0-9a-f]{12}: (Pushed|Layer already exists)$" "${lines[1]}"
 	assert_match "^v1: digest: sha256:[0-9a-f]{64} size: [0-9]+$" "${lines[-1]}"
+	pushed=$(awk '{ print $3 }' <<<"${lines[-1]}")
+	# The pushed-to repository has a digest now, beside the pulled one.
+	run -0 wren image inspect --format '{{json .RepoDigests}}' "$dst:v1"
+	assert_match "\"$dst@$pushed\""
+	assert_match "\"$reg/busybox@$WREN_TEST_BUSYBOX_DIGEST\""
 	# A second push finds every layer there.
 	run --separate-stderr -0 wren push "$dst:v1"
 	assert_match "^[0-9a-f]{12}: Layer already exists$" "${lines[1]}"
