@@ -52,11 +52,18 @@ func nsAlive(path string) bool {
 }
 
 // ensureNamespace makes the rootless namespace with forwarding on and pasta
-// behind it, unless it is up. On error nothing of it is left.
+// behind it, unless it is up. A pasta that died (killed, say) is started
+// again, so the containers attached keep their egress. On error nothing of a
+// namespace made here is left.
 func (m *Manager) ensureNamespace() (retErr error) {
 	path := m.NamespacePath()
 	if nsAlive(path) {
-		return nil
+		if m.pastaRunning() {
+			return nil
+		}
+		if len(m.endpoints().all()) > 0 {
+			return m.restartPasta()
+		}
 	}
 	m.teardown()
 	if err := netns.New(path); err != nil {
@@ -72,12 +79,22 @@ func (m *Manager) ensureNamespace() (retErr error) {
 	}); err != nil {
 		return fmt.Errorf("rootless network namespace: enable forwarding: %w", err)
 	}
+	return m.restartPasta()
+}
+
+// restartPasta starts pasta for the namespace and records what it gave it.
+func (m *Manager) restartPasta() error {
 	eg, err := m.startPasta()
 	if err != nil {
 		return fmt.Errorf("pasta for the rootless network namespace: %w", err)
 	}
 	data, _ := json.Marshal(eg)
 	return atomicfile.Write(filepath.Join(m.RunDir, egressFile), data, 0o600)
+}
+
+// pastaRunning reports whether the pasta of the pid file runs for the namespace.
+func (m *Manager) pastaRunning() bool {
+	return pidFor(filepath.Join(m.RunDir, pastaPidFile), m.NamespacePath()) > 0
 }
 
 // startPasta connects the rootless namespace to the host with pasta: its tap
@@ -162,17 +179,9 @@ func (m *Manager) removeNamespace() {
 // stopPid ends the process a pid file names, if its command line still names
 // marker (a reused pid is left alone), and waits briefly for it to go.
 func stopPid(pidFile, marker string) {
-	data, err := os.ReadFile(pidFile)
+	pid := pidFor(pidFile, marker)
 	_ = os.Remove(pidFile)
-	if err != nil {
-		return
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
-		return
-	}
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil || !strings.Contains(string(cmdline), marker) {
+	if pid <= 0 {
 		return
 	}
 	_ = syscall.Kill(pid, syscall.SIGTERM)
@@ -183,6 +192,24 @@ func stopPid(pidFile, marker string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	_ = syscall.Kill(pid, syscall.SIGKILL)
+}
+
+// pidFor is the pid a pid file names if that process runs and its command
+// line names marker (a reused pid does not), else 0.
+func pidFor(pidFile, marker string) int {
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 || !alive(pid) {
+		return 0
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !strings.Contains(string(cmdline), marker) {
+		return 0
+	}
+	return pid
 }
 
 // alive reports whether pid runs (a zombie waiting for its reaper does not).

@@ -198,6 +198,21 @@ web() {
 	[ "$(shared_helpers)" -eq 0 ]
 }
 
+@test "a killed pasta of the rootless namespace is started again by the next container" {
+	host_server
+	wren run -d --init --name "$BATS_TEST_NAME" "$NET_IMAGE" sleep 300 >/dev/null
+	pkill -f -- "pasta .*${WREN_RUNROOT:?}/networks/rootless-netns"
+	for _ in $(seq 50); do
+		pgrep -f -- "pasta .*$WREN_RUNROOT/networks/rootless-netns" >/dev/null || break
+		sleep 0.1
+	done
+	run -0 wren run --rm --init "$NET_IMAGE" timeout 5 wget -qO- "http://host.containers.internal:$server_port/"
+	assert_output from-host
+	# The container that ran meanwhile has its way out again too.
+	run -0 wren exec "$BATS_TEST_NAME" timeout 5 wget -qO- "http://host.containers.internal:$server_port/"
+	assert_output from-host
+}
+
 @test "the default bridge: containers reach each other by address, not by name" {
 	web "$BATS_TEST_NAME"
 	ip=$(wren inspect -f '{{.NetworkSettings.Networks.bridge.IPAddress}}' "$BATS_TEST_NAME")
