@@ -51,6 +51,19 @@ var psTitles = psHeader{
 
 const psTable = "{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
 
+// psCells gives the cells psTable (and "\t{{.Size}}" with -s) makes of a row,
+// without text/template.
+func psCells(size bool) func(any) []string {
+	return func(row any) []string {
+		r := row.(psRow)
+		cells := []string{r.ID, r.Image, r.Command, r.RunningFor, r.Status, r.Ports, r.Names}
+		if size {
+			cells = append(cells, r.Size)
+		}
+		return cells
+	}
+}
+
 func newPsCommand(g *cli.Globals) *cobra.Command {
 	var (
 		opts                 run.ListOptions
@@ -100,7 +113,7 @@ func newPsCommand(g *cli.Globals) *cobra.Command {
 			if size {
 				table += "\t{{.Size}}"
 			}
-			return format.List{Table: table, Header: psTitles}.Write(os.Stdout, formatFlag, rows)
+			return format.List{Table: table, Header: psTitles, Cells: psCells(size)}.Write(os.Stdout, formatFlag, rows)
 		},
 	}
 	f := cmd.Flags()
