@@ -82,7 +82,8 @@ func NewRecords(cfg *config.Config) *Records { return &Records{Dir: cfg.Containe
 // Path is the directory of one container's record and its per-container files.
 func (r *Records) Path(id string) string { return filepath.Join(r.Dir, id) }
 
-// Save writes a record atomically.
+// Save writes a record atomically, and marks the records changed for the
+// records cache.
 func (r *Records) Save(c *Container) error {
 	if err := os.MkdirAll(r.Path(c.ID), 0o700); err != nil {
 		return err
@@ -91,7 +92,12 @@ func (r *Records) Save(c *Container) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(r.Path(c.ID), recordFile), data, 0o600)
+	if err := atomicfile.Write(filepath.Join(r.Path(c.ID), recordFile), data, 0o600); err != nil {
+		return err
+	}
+	// After the record is in place, or a ps in between could cache the old one
+	// under the new stamp (list_cache.go).
+	return r.touch()
 }
 
 // Load reads the record of a full container ID.

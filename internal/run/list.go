@@ -291,9 +291,10 @@ func (e *Engine) Sizes(c *Container) (rw, rootfs int64, err error) {
 	return rw, rw + img, nil
 }
 
-// listParallel is List for many records: they are read on every CPU, each
-// opened relative to the records' directory, which costs a third of the time
-// of reading them one by one by full path.
+// listParallel is List for many records. They come from the records cache
+// when the records' directory has not changed since it was written (see
+// list_cache.go), else from their files, each opened relative to the
+// directory; either way they are decoded on every CPU, and refreshed.
 func (r *Records) listParallel() ([]*Container, error) {
 	dir, err := os.Open(r.Dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -303,13 +304,81 @@ func (r *Records) listParallel() ([]*Container, error) {
 		return nil, err
 	}
 	defer dir.Close()
+	// The clock is read before the stamp: a change after the stamp is taken
+	// gets a time after now, less the file system clock's granularity.
+	now := time.Now()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(dir.Fd()), &st); err != nil {
+		return nil, err
+	}
+	stamp := newDirStamp(&st)
+	if raws := r.readCache(stamp); raws != nil {
+		return decodeAll(r, raws), nil
+	}
 	names, err := dir.Readdirnames(-1)
 	if err != nil {
 		return nil, err
 	}
+	raws := make([]rawRecord, 0, len(names))
+	for _, name := range names {
+		if name != "" && name[0] != '.' {
+			raws = append(raws, rawRecord{id: name})
+		}
+	}
 	dirfd := int(dir.Fd())
-	slots := make([]*Container, len(names))
-	workers := min(runtime.GOMAXPROCS(0), (len(names)+63)/64)
+	complete := atomic.Bool{}
+	complete.Store(true)
+	parallel(len(raws), func(i int, buf *[]byte) {
+		data, err := readAt(dirfd, raws[i].id+"/"+recordFile, buf)
+		if err != nil {
+			complete.Store(false)
+			return
+		}
+		raws[i].data = append([]byte(nil), data...)
+	})
+	out := decodeAll(r, raws)
+	// A record that could not be read or decoded is left out of ps, but is
+	// no reason to leave it out of every ps to come.
+	if complete.Load() && len(out) == len(raws) && stamp.settled(now) {
+		r.writeCache(stamp, raws)
+	}
+	return out, nil
+}
+
+// rawRecord is one record's id and undecoded bytes (nil when unreadable).
+type rawRecord struct {
+	id   string
+	data []byte
+}
+
+// decodeAll decodes and refreshes raws on every CPU, in their order, leaving
+// out those that cannot be read or decoded.
+func decodeAll(r *Records, raws []rawRecord) []*Container {
+	slots := make([]*Container, len(raws))
+	parallel(len(raws), func(i int, _ *[]byte) {
+		if raws[i].data == nil {
+			return
+		}
+		var c Container
+		if err := json.Unmarshal(raws[i].data, &c); err != nil {
+			return
+		}
+		r.Refresh(&c)
+		slots[i] = &c
+	})
+	out := make([]*Container, 0, len(slots))
+	for _, c := range slots {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// parallel calls fn for 0…n-1 on every CPU (one goroutine per 64 items at
+// most), each goroutine with its own read buffer.
+func parallel(n int, fn func(i int, buf *[]byte)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -319,31 +388,22 @@ func (r *Records) listParallel() ([]*Container, error) {
 			buf := make([]byte, 16<<10)
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(names) {
+				if i >= n {
 					return
 				}
-				if names[i] == "" || names[i][0] == '.' {
-					continue
-				}
-				slots[i] = r.loadAt(dirfd, names[i], &buf)
+				fn(i, &buf)
 			}
 		}()
 	}
 	wg.Wait()
-	out := make([]*Container, 0, len(slots))
-	for _, c := range slots {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out, nil
 }
 
-// loadAt reads one record as Load does; nil when it cannot be read.
-func (r *Records) loadAt(dirfd int, id string, buf *[]byte) *Container {
-	fd, err := unix.Openat(dirfd, id+"/"+recordFile, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+// readAt reads a small regular file relative to dirfd into buf, which grows
+// as needed; the bytes returned are buf's.
+func readAt(dirfd int, name string, buf *[]byte) ([]byte, error) {
+	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	defer unix.Close(fd)
 	n := 0
@@ -356,7 +416,7 @@ func (r *Records) loadAt(dirfd int, id string, buf *[]byte) *Container {
 			continue
 		}
 		if err != nil {
-			return nil
+			return nil, err
 		}
 		n += m
 		// A regular file gives all it has in one read while the buffer has room.
@@ -364,10 +424,5 @@ func (r *Records) loadAt(dirfd int, id string, buf *[]byte) *Container {
 			break
 		}
 	}
-	var c Container
-	if err := json.Unmarshal((*buf)[:n], &c); err != nil {
-		return nil
-	}
-	r.Refresh(&c)
-	return &c
+	return (*buf)[:n], nil
 }

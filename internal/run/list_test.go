@@ -17,7 +17,7 @@ import (
 // process) and a result that says so.
 func fixtureRecords(t *testing.T) *Records {
 	t.Helper()
-	r := &Records{Dir: t.TempDir()}
+	r := &Records{Dir: filepath.Join(t.TempDir(), "containers")}
 	base := time.Now().Add(-time.Hour)
 	add := func(i int, name, image, status string, code int, labels map[string]string) {
 		c := &Container{
@@ -141,7 +141,7 @@ func TestListDeadMonitorShowsExited(t *testing.T) {
 }
 
 func BenchmarkListContainers1000(b *testing.B) {
-	r := &Records{Dir: b.TempDir()}
+	r := &Records{Dir: filepath.Join(b.TempDir(), "containers")}
 	for i := 0; i < 1000; i++ {
 		c := &Container{ID: fmt.Sprintf("f%063d", i), Name: fmt.Sprintf("c%d", i), Created: time.Now(), Image: "busybox",
 			Path: "true", State: State{Status: StateExited, FinishedAt: time.Now()}}
