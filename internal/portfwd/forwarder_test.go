@@ -29,24 +29,34 @@ func port(a net.Addr) uint16 {
 
 func localTarget() (Target, error) { return Target{Address: loopback}, nil }
 
-// The container reads its client's whole request, which ends with a
-// half-close, and only then answers: both directions must survive the other's end.
-func TestForwardTCPHalfClose(t *testing.T) {
-	backend := listenTCP(t)
-	defer backend.Close()
+// answerAll is a container's server on a loopback port: it reads each client's
+// whole request (to its half-close) and writes back what answer makes of it.
+func answerAll(t *testing.T, answer func([]byte) []byte) *net.TCPListener {
+	t.Helper()
+	l := listenTCP(t)
 	go func() {
 		for {
-			c, err := backend.Accept()
+			c, err := l.Accept()
 			if err != nil {
 				return
 			}
 			go func() {
 				defer c.Close()
 				data, _ := io.ReadAll(c)
-				fmt.Fprintf(c, "got %d bytes ending %q", len(data), data[len(data)-3:])
+				_, _ = c.Write(answer(data))
 			}()
 		}
 	}()
+	return l
+}
+
+// The container reads its client's whole request, which ends with a
+// half-close, and only then answers: both directions must survive the other's end.
+func TestForwardTCPHalfClose(t *testing.T) {
+	backend := answerAll(t, func(data []byte) []byte {
+		return fmt.Appendf(nil, "got %d bytes ending %q", len(data), data[len(data)-3:])
+	})
+	defer backend.Close()
 	f := &Forwarder{Target: localTarget}
 	defer f.Close()
 	host := listenTCP(t)

@@ -12,21 +12,8 @@ import (
 // The relay connects a redirected connection to the original port on the
 // loopback and closes one that was not redirected to the host address.
 func TestRelay(t *testing.T) {
-	backend := listenTCP(t)
+	backend := answerAll(t, func(data []byte) []byte { return append([]byte("echo "), data...) })
 	defer backend.Close()
-	go func() {
-		for {
-			c, err := backend.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				data, _ := io.ReadAll(c)
-				_, _ = c.Write(append([]byte("echo "), data...))
-			}()
-		}
-	}()
 	host := netip.MustParseAddr("169.254.1.2")
 	var dst atomic.Value
 	dst.Store(netip.AddrPortFrom(host, port(backend.Addr())))
