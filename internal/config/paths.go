@@ -80,6 +80,9 @@ func (c *Config) Resolve() error {
 	fromEnv(&c.ConfigDir, EnvConfigDir)
 	fromEnv(&c.StorageDriver, EnvStorageDriver)
 	fromEnv(&c.LogLevel, EnvLogLevel)
+	if _, err := networkLinger(); err != nil {
+		return err
+	}
 	if c.LogLevel == "" {
 		// libcontainer warns about what rootless cgroups v1 cannot give
 		// (OOM counts); those are facts for info, not noise for every run.
@@ -163,17 +166,26 @@ func (c *Config) NetworksDir() string { return filepath.Join(c.Root, "networks")
 const DefaultNetworkLinger = time.Minute
 
 // NetworkLinger is how long the rootless network namespace stays up unused:
-// WREN_NETWORK_LINGER, or DefaultNetworkLinger when unset or unreadable.
+// WREN_NETWORK_LINGER, or DefaultNetworkLinger when unset. Resolve refuses an
+// unreadable value, so every command has stopped on one before this is asked.
 func NetworkLinger() time.Duration {
-	if v := os.Getenv(EnvNetworkLinger); v != "" {
-		if v == "0" {
-			return 0
-		}
-		if d, err := time.ParseDuration(v); err == nil && d >= 0 {
-			return d
-		}
+	d, err := networkLinger()
+	if err != nil {
+		return DefaultNetworkLinger
 	}
-	return DefaultNetworkLinger
+	return d
+}
+
+func networkLinger() (time.Duration, error) {
+	v := os.Getenv(EnvNetworkLinger)
+	if v == "" {
+		return DefaultNetworkLinger, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("invalid %s=%q: a duration such as 0, 30s or 5m", EnvNetworkLinger, v)
+	}
+	return d, nil
 }
 
 // NetworksRunDir holds the rootless network namespace, its helpers and the

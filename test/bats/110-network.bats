@@ -196,6 +196,12 @@ web() {
 	[ "$(shared_helpers)" -eq 2 ]
 	wren network prune -f >/dev/null
 	[ "$(shared_helpers)" -eq 0 ]
+	# A linger that is no duration is one error, and nothing is made.
+	WREN_NETWORK_LINGER=soon run -125 --separate-stderr wren run --name "$BATS_TEST_NAME" "$NET_IMAGE" true
+	assert_one_error
+	assert_match 'WREN_NETWORK_LINGER="soon"' "$stderr"
+	run -0 wren ps -aq --filter "name=^$BATS_TEST_NAME\$"
+	assert_output ""
 }
 
 @test "a killed pasta of the rootless namespace is started again by the next container" {
