@@ -143,8 +143,7 @@ func (m *Manager) Attach(o AttachOptions) (_ *Endpoint, retErr error) {
 // bridges are the bridges of the networks that have endpoints, and the
 // default bridge, which stays as long as the namespace.
 func (m *Manager) bridges() []bridgeRule {
-	bridgeID := predefinedID(NameBridge)
-	out := []bridgeRule{{Name: bridgePrefix + bridgeID[:12]}}
+	out := []bridgeRule{{Name: bridgePrefix + defaultBridgeID[:12]}}
 	seen := map[string]bool{out[0].Name: true}
 	for _, e := range m.endpoints().all() {
 		br := bridgePrefix + e.NetworkID[:12]
@@ -214,7 +213,7 @@ func (m *Manager) detach(containerID, netID string, nsGoes bool) error {
 func (m *Manager) detachLocked(e *Endpoint, nsGoes bool) error {
 	eps := m.endpoints()
 	path := m.NamespacePath()
-	lastOnBridge := len(eps.of(e.NetworkID)) <= 1 && e.NetworkID != predefinedID(NameBridge)
+	lastOnBridge := len(eps.of(e.NetworkID)) <= 1 && e.NetworkID != defaultBridgeID
 	var linkErr error
 	if nsAlive(path) && (!nsGoes || lastOnBridge) {
 		linkErr = netns.Do(path, func() error {

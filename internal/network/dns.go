@@ -19,9 +19,8 @@ const dnsTTL = 600
 func resolve(eps []*Endpoint, client netip.Addr, q *dns.Msg) (resp *dns.Msg, internal bool) {
 	nets := map[string]bool{}
 	internal = true
-	bridgeID := predefinedID(NameBridge)
 	for _, e := range eps {
-		if e.IP == client && e.NetworkID != bridgeID {
+		if e.IP == client && e.NetworkID != defaultBridgeID {
 			nets[e.NetworkID] = true
 			internal = internal && e.Internal
 		}

@@ -78,11 +78,15 @@ var (
 	bridgeGateway = netip.MustParseAddr("10.88.0.1")
 )
 
+// defaultBridgeID is the default bridge's network ID. Its bridge lives as
+// long as the rootless namespace, and it resolves no container names.
+var defaultBridgeID = predefinedID(NameBridge)
+
 // Predefined returns bridge, host and none, as `docker network ls` lists them.
 func Predefined() []*Network {
 	epoch := time.Unix(0, 0).UTC()
 	return []*Network{
-		{ID: predefinedID(NameBridge), Name: NameBridge, Driver: DriverBridge, Created: epoch, Predefined: true,
+		{ID: defaultBridgeID, Name: NameBridge, Driver: DriverBridge, Created: epoch, Predefined: true,
 			Subnet: bridgeSubnet, Gateway: bridgeGateway, Options: map[string]string{"com.docker.network.bridge.default_bridge": "true"}},
 		{ID: predefinedID(NameHost), Name: NameHost, Driver: DriverHost, Created: epoch, Predefined: true},
 		{ID: predefinedID(NameNone), Name: NameNone, Driver: DriverNull, Created: epoch, Predefined: true},
