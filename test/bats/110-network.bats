@@ -163,6 +163,21 @@ web() {
 	assert_one_error
 }
 
+@test "a container that joined another's network loses its interface when the other stops" {
+	wren run -d --init --name "$BATS_TEST_NAME" "$NET_IMAGE" sleep 300 >/dev/null
+	wren run -d --init --name "$BATS_TEST_NAME-2" --network "container:$BATS_TEST_NAME" "$NET_IMAGE" sleep 300 >/dev/null
+	run -0 wren exec "$BATS_TEST_NAME-2" ls /sys/class/net
+	assert_match eth0
+	# As with Docker: the namespace lives on in the joiner, the network's interface does not.
+	wren stop -t 0 "$BATS_TEST_NAME" >/dev/null
+	for _ in $(seq 50); do
+		[ "$(wren exec "$BATS_TEST_NAME-2" ls /sys/class/net)" = lo ] && break
+		sleep 0.1
+	done
+	run -0 wren exec "$BATS_TEST_NAME-2" ls /sys/class/net
+	assert_output lo
+}
+
 @test "rm -f of 10 networked containers leaves no helper process" {
 	for i in $(seq 5); do
 		wren run -d --name "$BATS_TEST_NAME-$i" --network pasta "$NET_IMAGE" sleep 300 >/dev/null
