@@ -4,14 +4,14 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/store"
-	"github.com/wren-containers/wren/internal/userns"
 )
 
 // Globals are the global flags and the resources a command opens lazily.
 type Globals struct {
 	Config config.Config
-	store  *store.Store
+	engine *engine.Engine
 }
 
 // AddFlags registers the global flags on the root command.
@@ -37,28 +37,23 @@ func (g *Globals) Setup() error {
 	return nil
 }
 
-// Store enters the user namespace (re-executing wren if it must) and opens the
-// image store once per process.
-func (g *Globals) Store() (*store.Store, error) {
-	if g.store != nil {
-		return g.store, nil
+// Engine is the engine over the resolved paths, made once per process. It
+// opens what each operation needs when the operation first needs it.
+func (g *Globals) Engine() *engine.Engine {
+	if g.engine == nil {
+		g.engine = engine.New(&g.Config)
 	}
-	if err := userns.Enter(); err != nil {
-		return nil, err
-	}
-	st, err := store.Open(&g.Config)
-	if err != nil {
-		return nil, err
-	}
-	g.store = st
-	return st, nil
+	return g.engine
 }
 
 // Close releases what the command opened: it runs after every command, also after
 // a failure, so that mounts and locks are released.
 func (g *Globals) Close() {
-	if g.store != nil {
-		_ = g.store.Close()
-		g.store = nil
+	if g.engine != nil {
+		_ = g.engine.Close()
 	}
 }
+
+// Store is the engine's image store, for the commands not yet moved onto
+// the engine's operations (issue 13 removes it).
+func (g *Globals) Store() (*store.Store, error) { return g.Engine().ImageStore() }

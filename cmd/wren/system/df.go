@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/store"
 )
 
@@ -34,11 +34,7 @@ func newDfCommand(g *cli.Globals) *cobra.Command {
 		Short: "Show wren disk usage",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			du, err := run.NewEngine(&g.Config, st).DiskUsage()
+			du, err := g.Engine().DiskUsage(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -63,7 +59,7 @@ func newDfCommand(g *cli.Globals) *cobra.Command {
 	return cmd
 }
 
-func writeDfVerbose(out io.Writer, du *run.DiskUsage) error {
+func writeDfVerbose(out io.Writer, du *engine.DiskUsage) error {
 	tw := format.NewTableWriter(out)
 	fmt.Fprint(tw, "Images space usage:\n\n")
 	fmt.Fprintln(tw, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\tSHARED SIZE\tUNIQUE SIZE\tCONTAINERS")
@@ -102,7 +98,7 @@ func writeDfVerbose(out io.Writer, du *run.DiskUsage) error {
 
 func newPruneCommand(g *cli.Globals) *cobra.Command {
 	var (
-		o     run.SystemPruneOptions
+		o     engine.SystemPruneOptions
 		force bool
 	)
 	cmd := &cobra.Command{
@@ -127,11 +123,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 					return nil
 				}
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			rep, err := run.NewEngine(&g.Config, st).SystemPrune(o)
+			rep, err := g.Engine().SystemPrune(cmd.Context(), o)
 			if rep != nil {
 				section := func(title string, items []string) {
 					if len(items) > 0 {

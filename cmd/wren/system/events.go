@@ -44,7 +44,7 @@ func newEventsCommand(g *cli.Globals) *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return events.New(g.Config.EventsLog()).Read(ctx, opts, w.Write)
+			return g.Engine().Events(ctx, opts, w.Write)
 		},
 	}
 	f := cmd.Flags()

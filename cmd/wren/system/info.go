@@ -8,9 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
-	"github.com/wren-containers/wren/internal/sysinfo"
-	"github.com/wren-containers/wren/internal/userns"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newInfoCommand(g *cli.Globals) *cobra.Command {
@@ -20,15 +18,7 @@ func newInfoCommand(g *cli.Globals) *cobra.Command {
 		Short: "Display system-wide information",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			counts, err := run.NewEngine(&g.Config, st).Counts()
-			if err != nil {
-				return err
-			}
-			info, err := sysinfo.GetInfo(&g.Config, st, counts)
+			info, err := g.Engine().Info(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -43,7 +33,7 @@ func newInfoCommand(g *cli.Globals) *cobra.Command {
 	return cmd
 }
 
-func printInfo(w io.Writer, in *sysinfo.Info) {
+func printInfo(w io.Writer, in *engine.Info) {
 	i := &in.Info
 	fmt.Fprintf(w, "Server:\n")
 	fmt.Fprintf(w, " Containers: %d\n  Running: %d\n  Paused: %d\n  Stopped: %d\n",
@@ -85,7 +75,7 @@ func printInfo(w io.Writer, in *sysinfo.Info) {
 	}
 }
 
-func mapString(m []userns.Range) string {
+func mapString(m []engine.IDRange) string {
 	parts := make([]string, 0, len(m))
 	for _, r := range m {
 		parts = append(parts, fmt.Sprintf("%d:%d:%d", r.Inside, r.Outside, r.Size))

@@ -14,11 +14,11 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), newDoctorCommand(g), newDfCommand(g), newPruneCommand(g))
+	cmd.AddCommand(newInfoCommand(g), newVersionCommand(g), newEventsCommand(g), newDoctorCommand(g), newDfCommand(g), newPruneCommand(g))
 	return cmd
 }
 
 // TopLevel returns the top-level forms: `wren version`, `wren info`, `wren unshare`, `wren doctor`.
 func TopLevel(g *cli.Globals) []*cobra.Command {
-	return []*cobra.Command{newVersionCommand(), newInfoCommand(g), newUnshareCommand(g), newEventsCommand(g), newDoctorCommand(g)}
+	return []*cobra.Command{newVersionCommand(g), newInfoCommand(g), newUnshareCommand(g), newEventsCommand(g), newDoctorCommand(g)}
 }

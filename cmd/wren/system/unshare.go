@@ -3,7 +3,6 @@ package system
 import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/userns"
 )
 
 func newUnshareCommand(g *cli.Globals) *cobra.Command {
@@ -11,10 +10,7 @@ func newUnshareCommand(g *cli.Globals) *cobra.Command {
 		Use:   "unshare [COMMAND [ARG...]]",
 		Short: "Run a command (default: a shell) inside wren's user and mount namespaces",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := userns.Enter(); err != nil {
-				return err
-			}
-			return userns.Exec(args, g.Config.StorageRoot(), g.Config.StorageRunRoot())
+			return g.Engine().Unshare(args)
 		},
 	}
 	cmd.Flags().SetInterspersed(false)

@@ -8,17 +8,17 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/sysinfo"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
-func newVersionCommand() *cobra.Command {
+func newVersionCommand(g *cli.Globals) *cobra.Command {
 	var tmpl string
 	cmd := &cobra.Command{
 		Use:   "version [OPTIONS]",
 		Short: "Show the wren version information",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v := sysinfo.GetVersion()
+			v := g.Engine().Version(cmd.Context())
 			if tmpl != "" {
 				return format.Object(cmd.OutOrStdout(), tmpl, v)
 			}
@@ -30,7 +30,7 @@ func newVersionCommand() *cobra.Command {
 	return cmd
 }
 
-func printVersion(w io.Writer, v sysinfo.Version) {
+func printVersion(w io.Writer, v engine.Version) {
 	fmt.Fprintf(w, "Client:\n")
 	fmt.Fprintf(w, " Version:           %s\n", v.Client.Version)
 	fmt.Fprintf(w, " API version:       %s\n", v.Client.APIVersion)
