@@ -74,7 +74,7 @@ func (b *builder) runStep(ctx context.Context, st *stage, c *instructions.RunCom
 		Tmpfs:          rm.tmpfs,
 		Pull:           "never",
 	}
-	ctr, err := b.eng.Create(ctx, opts)
+	ctr, err := b.eng.Create(ctx, opts, run.CreateConfig{})
 	if err != nil {
 		return err
 	}

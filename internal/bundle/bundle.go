@@ -34,6 +34,10 @@ type Bundle struct {
 	// network (see WaitGate) before the user's process runs. Network helpers
 	// start beside the container's creation instead of before it.
 	NetworkGateFD int `json:"networkGateFd,omitempty"`
+	// ResizeFD, when set, is a pipe the monitor of a foreground container or
+	// exec inherits, whose "resize WIDTH HEIGHT" lines size its terminal: the
+	// caller's streams are not a terminal the monitor could ask.
+	ResizeFD int `json:"resizeFd,omitempty"`
 	// Published are host sockets, bound by wren and inherited, that the
 	// monitor forwards to the container's ports (internal/portfwd) for as long
 	// as the container runs, restarts included. PublishTarget is the file

@@ -5,6 +5,7 @@ import (
 
 	"github.com/wren-containers/wren/internal/events"
 	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/store"
 	"github.com/wren-containers/wren/internal/sysinfo"
 	"github.com/wren-containers/wren/internal/userns"
 )
@@ -74,3 +75,7 @@ func (e *Engine) Unshare(args []string) error {
 	}
 	return userns.Exec(args, e.cfg.StorageRoot(), e.cfg.StorageRunRoot())
 }
+
+// FamiliarImageName is how docker shows a stored name (busybox:latest for
+// docker.io/library/busybox:latest).
+func FamiliarImageName(name string) string { return store.FamiliarName(name) }

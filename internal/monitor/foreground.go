@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -133,6 +134,9 @@ func runForeground(b *bundle.Bundle) int {
 		go copyOut(outR, "stdout", os.Stdout)
 		go copyOut(errR, "stderr", os.Stderr)
 	}
+	if b.ResizeFD > 0 && task.Console != nil {
+		go resizeFrom(os.NewFile(uintptr(b.ResizeFD), "resize"), task.Console)
+	}
 	go func() {
 		for {
 			select {
@@ -160,6 +164,19 @@ func runForeground(b *bundle.Bundle) int {
 	_ = bundle.WriteResult(b.ResultFile, res)
 	emitDie(b, code, started)
 	return code
+}
+
+// resizeFrom sizes console by the "resize WIDTH HEIGHT" lines that r brings,
+// until r ends.
+func resizeFrom(r *os.File, console *os.File) {
+	defer r.Close()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		var w, h uint16
+		if _, err := fmt.Sscanf(sc.Text(), "resize %d %d", &w, &h); err == nil {
+			_ = runtime.SetWinSize(console, w, h)
+		}
+	}
 }
 
 // callerTerminal is the fd of the caller's terminal (stdin, else stdout), or -1.

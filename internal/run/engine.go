@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	mobyevents "github.com/moby/moby/api/types/events"
@@ -24,31 +25,39 @@ type Engine struct {
 	Config  *config.Config
 	Store   *store.Store
 	Records *Records
-	// PullReporter shows the progress of pulls that creating a container needs.
-	PullReporter store.PullReporter
-	// StartsNow says the container Create makes is started right after it
-	// (wren run): Create begins setting up its network at once, so that the
-	// helper's start overlaps the making of the container's layer.
-	StartsNow bool
-	early     *earlyNetwork
+
+	// early are the networks Create began for containers started right after.
+	earlyMu sync.Mutex
+	early   map[string]*earlyNetwork
 }
 
-// NewEngine returns an engine over an open store.
+// NewEngine returns an engine over an open store. It is safe for concurrent use.
 func NewEngine(cfg *config.Config, st *store.Store) *Engine {
-	return &Engine{Config: cfg, Store: st, Records: NewRecords(cfg)}
+	return &Engine{Config: cfg, Store: st, Records: NewRecords(cfg), early: map[string]*earlyNetwork{}}
+}
+
+// CreateConfig is how one Create runs, apart from what the container is; none
+// of it is recorded.
+type CreateConfig struct {
+	// Progress shows the pull that an absent image needs.
+	Progress store.PullReporter
+	// StartsNow says the container is started right after (wren run): Create
+	// begins its network at once, so that the helper's start overlaps the
+	// making of the container's layer.
+	StartsNow bool
 }
 
 // resolveImage finds the image to run, pulling it as the pull policy says.
-func (e *Engine) resolveImage(ctx context.Context, opts *Options) (*store.Image, *v1.Image, error) {
-	pull := store.PullOptions{RegistryOptions: store.RegistryOptions{TLSVerify: opts.TLSVerify}, Reporter: e.PullReporter}
+func (e *Engine) resolveImage(ctx context.Context, opts *Options, progress store.PullReporter) (*store.Image, *v1.Image, error) {
+	pull := store.PullOptions{RegistryOptions: store.RegistryOptions{TLSVerify: opts.TLSVerify}, Reporter: progress}
 	var img *store.Image
 	var err error
 	switch opts.Pull {
 	case "", "missing":
 		img, err = e.Store.LookupImage(opts.Image)
 		if errors.Is(err, errdefs.ErrNotFound) {
-			if e.PullReporter != nil {
-				e.PullReporter.Status(fmt.Sprintf("Unable to find image '%s' locally", opts.Image))
+			if progress != nil {
+				progress.Status(fmt.Sprintf("Unable to find image '%s' locally", opts.Image))
 			}
 			img, err = e.Store.Pull(ctx, opts.Image, pull)
 		}
@@ -71,7 +80,7 @@ func (e *Engine) resolveImage(ctx context.Context, opts *Options) (*store.Image,
 
 // Create makes a container: its record and its writable layer on the image.
 // Nothing of it remains when Create fails.
-func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr error) {
+func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *Container, retErr error) {
 	if opts.Name != "" {
 		if err := CheckName(opts.Name); err != nil {
 			return nil, err
@@ -91,7 +100,7 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if err != nil {
 		return nil, err
 	}
-	img, imgCfg, err := e.resolveImage(ctx, &opts)
+	img, imgCfg, err := e.resolveImage(ctx, &opts, cc.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +119,9 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if err != nil {
 		return nil, err
 	}
-	// The environment is the caller's now, not whoever starts the container later.
-	if opts.Env, err = resolveEnv(opts.EnvFiles, opts.Env, os.LookupEnv); err != nil {
+	// "KEY" alone was the front end's to resolve from its own environment:
+	// the engine's is not the caller's.
+	if opts.Env, err = ResolveEnv(opts.EnvFiles, opts.Env, noCallerEnv); err != nil {
 		return nil, err
 	}
 	opts.EnvFiles = nil
@@ -136,11 +146,12 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 	if name == "" {
 		name = RandomName()
 	}
-	if e.StartsNow {
-		e.startNetworkEarly(id, name, &opts)
+	var early *earlyNetwork
+	if cc.StartsNow {
+		early = e.startNetworkEarly(id, name, &opts)
 		defer func() {
 			if retErr != nil {
-				e.dropEarlyNetwork()
+				e.DropEarlyNetwork(id)
 			}
 		}()
 	}
@@ -213,10 +224,10 @@ func (e *Engine) Create(ctx context.Context, opts Options) (_ *Container, retErr
 		State:   State{Status: StateCreated},
 		Labels:  labels,
 	}
-	if e.early != nil {
+	if early != nil {
 		// Recorded so that a container never started still has its
 		// namespace removed (pasta then quits on its own).
-		c.Net = e.early.net
+		c.Net = early.net
 	}
 	c.Warnings = append(ResourceWarnings(&opts.Resources), netWarnings...)
 	if err := e.Records.Save(c); err != nil {
@@ -243,7 +254,7 @@ func (e *Engine) prepare(ctx context.Context, c *Container, pendingNetwork bool)
 	if err != nil {
 		return "", nil, err
 	}
-	env, err := MergeEnv(imgCfg.Config.Env, c.Options.EnvFiles, c.Options.Env, os.LookupEnv)
+	env, err := MergeEnv(imgCfg.Config.Env, c.Options.EnvFiles, c.Options.Env, noCallerEnv)
 	if err != nil {
 		return "", nil, err
 	}

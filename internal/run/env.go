@@ -14,7 +14,7 @@ import (
 // --env-file files in order, then -e values; a later key replaces an earlier one.
 // "KEY" without "=" takes the caller's value and is dropped when the caller has none.
 func MergeEnv(image, envFiles, flags []string, lookup func(string) (string, bool)) ([]string, error) {
-	user, err := resolveEnv(envFiles, flags, lookup)
+	user, err := ResolveEnv(envFiles, flags, lookup)
 	if err != nil {
 		return nil, err
 	}
@@ -42,10 +42,14 @@ func MergeEnv(image, envFiles, flags []string, lookup func(string) (string, bool
 	return out, nil
 }
 
-// resolveEnv turns --env-file files and -e values into explicit KEY=VALUE pairs,
+// noCallerEnv is the lookup of an engine that has no caller's environment:
+// front ends resolve "KEY" alone from theirs before they call.
+func noCallerEnv(string) (string, bool) { return "", false }
+
+// ResolveEnv turns --env-file files and -e values into explicit KEY=VALUE pairs,
 // in order, as docker does when it creates a container: "KEY" alone takes the
 // caller's value and is dropped when the caller has none.
-func resolveEnv(envFiles, flags []string, lookup func(string) (string, bool)) ([]string, error) {
+func ResolveEnv(envFiles, flags []string, lookup func(string) (string, bool)) ([]string, error) {
 	var all []string
 	for _, path := range envFiles {
 		vals, err := readEnvFile(path)

@@ -67,7 +67,7 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, s Streams)
 	proc := *cb.Spec.Process
 	proc.Args = o.Cmd
 	proc.Terminal = o.TTY
-	if proc.Env, err = MergeEnv(proc.Env, o.EnvFiles, o.Env, os.LookupEnv); err != nil {
+	if proc.Env, err = MergeEnv(proc.Env, o.EnvFiles, o.Env, noCallerEnv); err != nil {
 		return -1, err
 	}
 	if o.User != "" {
@@ -108,6 +108,17 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, s Streams)
 	}
 	e.emit(c, execAction(mobyevents.ActionExecCreate, o.Cmd), map[string]string{"execID": execID})
 	bundlePath := filepath.Join(dir, "exec-"+execID+".json")
+	var inherited []*os.File
+	if !o.Detach {
+		resizeR, stopResize, err := resizePipe(s, b, 3)
+		if err != nil {
+			return -1, err
+		}
+		defer stopResize()
+		if resizeR != nil {
+			inherited = append(inherited, resizeR)
+		}
+	}
 	if err := bundle.Write(bundlePath, b); err != nil {
 		return -1, err
 	}
@@ -123,7 +134,7 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, s Streams)
 	}
 	defer os.Remove(bundlePath)
 	defer os.Remove(b.ResultFile)
-	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, o.Interactive, nil, func(int) {})
+	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, o.Interactive, inherited, func(int) {})
 	if err != nil {
 		return -1, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,21 +17,58 @@ import (
 	"github.com/wren-containers/wren/internal/logs"
 )
 
-// Streams connect a container run in the foreground to its caller. They are
-// handed to wren-monitor as they are, so output never passes through wren.
+// Streams connect a container run in the foreground to its caller. Files are
+// handed to wren-monitor as they are, so a terminal's output never passes
+// through wren.
 type Streams struct {
 	// In is the container's stdin when interactive; Out and Err its output (with a
-	// terminal, both go to Out).
-	In, Out, Err *os.File
+	// terminal, both go to Out). Readers and writers that are no files (a
+	// hijacked connection) are relayed through pipes.
+	In       io.Reader
+	Out, Err io.Writer
 	// Signals are passed on to the container while it runs.
 	Signals <-chan os.Signal
+	// Resize sizes the container's terminal when the streams are not a
+	// terminal of the caller's (an API client's); nil otherwise.
+	Resize <-chan WinSize
+}
+
+// resizePipe gives b's monitor a pipe for s.Resize, as the inherited file
+// number fd; the returned stop ends the relay once the monitor is done.
+func resizePipe(s Streams, b *bundle.Bundle, fd int) (inherit *os.File, stop func(), err error) {
+	if s.Resize == nil {
+		return nil, func() {}, nil
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	b.ResizeFD = fd
+	done := make(chan struct{})
+	go func() {
+		defer w.Close()
+		for {
+			select {
+			case ws, ok := <-s.Resize:
+				if !ok {
+					return
+				}
+				if _, err := fmt.Fprintf(w, "resize %d %d\n", ws.Width, ws.Height); err != nil {
+					return
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return r, func() { close(done); r.Close() }, nil
 }
 
 // RunForeground starts a created container and waits for it while the caller
 // stays attached. wren-monitor runs it; wren waits, then records the exit and,
 // with Options.Remove, removes the container. It returns the container's exit code.
 func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (code int, retErr error) {
-	defer e.dropEarlyNetwork()
+	defer e.DropEarlyNetwork(c.ID)
 	defer func() {
 		if c.Options.Remove {
 			if err := e.Remove(c); err != nil && retErr == nil {
@@ -91,6 +129,14 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		inherited = append(inherited, gateR)
 	}
 	inherited = append(inherited, e.publish(c, b, 3+len(inherited))...)
+	resizeR, stopResize, err := resizePipe(s, b, 3+len(inherited))
+	if err != nil {
+		return -1, err
+	}
+	defer stopResize()
+	if resizeR != nil {
+		inherited = append(inherited, resizeR)
+	}
 	bundlePath := filepath.Join(dir, "bundle.json")
 	if err := bundle.Write(bundlePath, b); err != nil {
 		return -1, err
@@ -146,11 +192,34 @@ func runMonitor(monitorPath, bundlePath, resultFile string, s Streams, interacti
 	cmd.Args[0] = "wren-monitor"
 	cmd.ExtraFiles = files
 	cmd.Stdout, cmd.Stderr = s.Out, s.Err
+	// A reader that is no file is copied in by wren itself: exec.Cmd's own
+	// copy would keep Wait waiting for the reader's end after the container's.
+	var stdinW *os.File
 	if interactive {
-		cmd.Stdin = s.In
+		if f, ok := s.In.(*os.File); ok {
+			cmd.Stdin = f
+		} else if s.In != nil {
+			r, w, err := os.Pipe()
+			if err != nil {
+				return nil, err
+			}
+			defer r.Close()
+			cmd.Stdin, stdinW = r, w
+		}
 	}
 	if err := cmd.Start(); err != nil {
+		if stdinW != nil {
+			stdinW.Close()
+		}
 		return nil, fmt.Errorf("start wren-monitor: %w", err)
+	}
+	if stdinW != nil {
+		cmd.Stdin.(*os.File).Close()
+		go func() {
+			_, _ = io.Copy(stdinW, s.In)
+			stdinW.Close()
+		}()
+		defer stdinW.Close()
 	}
 	started(cmd.Process.Pid)
 	done := make(chan struct{})

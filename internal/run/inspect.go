@@ -247,7 +247,7 @@ func inspectEnv(image, flags []string) []string {
 			set = append(set, kv)
 		}
 	}
-	env, err := MergeEnv(image, nil, set, func(string) (string, bool) { return "", false })
+	env, err := MergeEnv(image, nil, set, noCallerEnv)
 	if err != nil {
 		return append(append([]string{}, image...), set...)
 	}

@@ -30,11 +30,12 @@ const DefaultStopTimeout = 10
 // returns once the container's process runs (or failed to). A running
 // container is left as it is, as Docker does.
 func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
-	defer e.dropEarlyNetwork()
 	c, err := e.Records.Lookup(ref)
 	if err != nil {
+		e.DropEarlyNetwork(ref)
 		return nil, err
 	}
+	defer e.DropEarlyNetwork(c.ID)
 	unlock, err := e.Records.Lock(c.ID)
 	if err != nil {
 		return nil, err

@@ -374,42 +374,55 @@ func (e *Engine) waitAndTeardown(c *Container, wait func() error) {
 }
 
 // earlyNetwork is the network Create began for a container that is started
-// right after it (Engine.StartsNow).
+// right after it (CreateConfig.StartsNow).
 type earlyNetwork struct {
 	id   string
 	net  *NetworkState
 	wait func() error
 }
 
-// startNetworkEarly begins c's network from Create. What fails here is left
-// to the start to report (Docker creates a container whose start then fails),
-// and user-defined networks wait for the start, which knows the name.
-func (e *Engine) startNetworkEarly(id, name string, o *Options) {
+// startNetworkEarly begins c's network from Create and keeps it for the start.
+// What fails here is left to the start to report (Docker creates a container
+// whose start then fails), and user-defined networks wait for the start, which
+// knows the name.
+func (e *Engine) startNetworkEarly(id, name string, o *Options) *earlyNetwork {
 	mode, err := slirp.ParseMode(o.Network)
 	if err != nil || !mode.Slirp() {
-		return
+		return nil
 	}
 	c := &Container{ID: id, Name: name, Options: *o}
 	wait, err := e.startNetwork(c)
 	if err != nil {
 		e.waitAndTeardown(c, wait)
-		return
+		return nil
 	}
-	e.early = &earlyNetwork{id: id, net: c.Net, wait: wait}
+	ea := &earlyNetwork{id: id, net: c.Net, wait: wait}
+	e.earlyMu.Lock()
+	e.early[id] = ea
+	e.earlyMu.Unlock()
+	return ea
 }
 
-// dropEarlyNetwork undoes an early network nobody took.
-func (e *Engine) dropEarlyNetwork() {
-	if ea := e.early; ea != nil {
-		e.early = nil
+// takeEarlyNetwork removes and returns the early network of container id.
+func (e *Engine) takeEarlyNetwork(id string) *earlyNetwork {
+	e.earlyMu.Lock()
+	defer e.earlyMu.Unlock()
+	ea := e.early[id]
+	delete(e.early, id)
+	return ea
+}
+
+// DropEarlyNetwork undoes the network Create began for container id if no
+// start took it: a caller of Create with StartsNow whose start never came.
+func (e *Engine) DropEarlyNetwork(id string) {
+	if ea := e.takeEarlyNetwork(id); ea != nil {
 		e.waitAndTeardown(&Container{ID: ea.id, Net: ea.net}, ea.wait)
 	}
 }
 
 // beginNetwork is startNetwork, or the network Create began for c.
 func (e *Engine) beginNetwork(c *Container) (wait func() error, err error) {
-	if ea := e.early; ea != nil && ea.id == c.ID {
-		e.early = nil
+	if ea := e.takeEarlyNetwork(c.ID); ea != nil {
 		c.Net = ea.net
 		return ea.wait, nil
 	}

@@ -10,23 +10,19 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newAttachCommand(g *cli.Globals) *cobra.Command {
-	var o run.AttachOptions
+	var o engine.AttachOptions
 	var sigProxy bool
 	cmd := &cobra.Command{
 		Use:   "attach [OPTIONS] CONTAINER",
 		Short: "Attach local standard input, output, and error streams to a running container",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			eng := run.NewEngine(&g.Config, st)
+			eng := g.Engine()
 			if sigProxy {
 				// The container is not in wren's process group: what reaches
 				// wren attach is passed on, as docker's --sig-proxy does.
@@ -35,12 +31,12 @@ func newAttachCommand(g *cli.Globals) *cobra.Command {
 				defer signal.Stop(sigs)
 				go func() {
 					for sig := range sigs {
-						_, _ = eng.Kill(args[0], strconv.Itoa(int(sig.(syscall.Signal))))
+						_, _ = eng.ContainerKill(cmd.Context(), args[0], strconv.Itoa(int(sig.(syscall.Signal))))
 					}
 				}()
 			}
-			return attached(cmd, o, func(o run.AttachOptions) (int, error) {
-				return eng.Attach(cmd.Context(), args[0], o, os.Stdin, os.Stdout, os.Stderr)
+			return attached(cmd, o, func(o engine.AttachOptions) (int, error) {
+				return eng.ContainerAttach(cmd.Context(), args[0], o, os.Stdin, os.Stdout, os.Stderr)
 			})
 		},
 	}
@@ -53,7 +49,7 @@ func newAttachCommand(g *cli.Globals) *cobra.Command {
 
 // attached runs an attach with the caller's terminal in raw mode (when it is
 // one) and its size passed on, and turns the outcome into Docker's exit status.
-func attached(cmd *cobra.Command, o run.AttachOptions, attach func(run.AttachOptions) (int, error)) error {
+func attached(cmd *cobra.Command, o engine.AttachOptions, attach func(engine.AttachOptions) (int, error)) error {
 	if isTerminal(os.Stdin) && !o.NoStdin {
 		t := &terminal{fd: int(os.Stdin.Fd())}
 		if err := t.SetRaw(); err != nil {
@@ -63,7 +59,7 @@ func attached(cmd *cobra.Command, o run.AttachOptions, attach func(run.AttachOpt
 		o.Resize = t.sizes()
 	}
 	code, err := attach(o)
-	if errors.Is(err, run.ErrDetached) {
+	if errors.Is(err, engine.ErrDetached) {
 		fmt.Fprintln(cmd.ErrOrStderr())
 		return nil
 	}

@@ -6,13 +6,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 // The verbs here act on a container's filesystem changes: commit, export, diff.
 
 func newCommitCommand(g *cli.Globals) *cobra.Command {
-	var opts run.CommitOptions
+	var opts engine.ContainerCommitOptions
 	cmd := &cobra.Command{
 		Use:   "commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
 		Short: "Create a new image from a container's changes",
@@ -21,15 +21,11 @@ func newCommitCommand(g *cli.Globals) *cobra.Command {
 			if len(args) == 2 {
 				opts.Reference = args[1]
 			}
-			st, err := g.Store()
+			id, err := g.Engine().ContainerCommit(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
 			}
-			img, err := run.NewEngine(&g.Config, st).Commit(cmd.Context(), args[0], opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "sha256:%s\n", img.ID)
+			fmt.Fprintf(cmd.OutOrStdout(), "sha256:%s\n", id)
 			return nil
 		},
 	}
@@ -48,12 +44,7 @@ func newExportCommand(g *cli.Globals) *cobra.Command {
 		Short: "Export a container's filesystem as a tar archive",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			e := run.NewEngine(&g.Config, st)
-			return cli.WriteOutput(output, func(w io.Writer) error { return e.Export(args[0], w) })
+			return cli.WriteOutput(output, func(w io.Writer) error { return g.Engine().ContainerExport(cmd.Context(), args[0], w) })
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "Write to a file, instead of STDOUT")
@@ -66,11 +57,7 @@ func newDiffCommand(g *cli.Globals) *cobra.Command {
 		Short: "Inspect changes to files or directories on a container's filesystem",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			changes, err := run.NewEngine(&g.Config, st).Diff(args[0])
+			changes, err := g.Engine().ContainerChanges(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-// Package container wires the container commands (run, rm, …) to internal/run.
+// Package container wires the container commands (run, rm, …) to internal/engine.
 package container
 
 import (

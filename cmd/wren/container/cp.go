@@ -7,13 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/run"
 	"go.podman.io/storage/pkg/archive"
 )
 
 func newCpCommand(g *cli.Globals) *cobra.Command {
-	var o run.CopyOptions
+	var o engine.CopyOptions
 	cmd := &cobra.Command{
 		Use:   "cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n  wren cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
 		Short: "Copy files/folders between a container and the local filesystem",
@@ -32,13 +32,9 @@ func newCpCommand(g *cli.Globals) *cobra.Command {
 			case srcPath == "" || dstPath == "":
 				return errdefs.Invalid("source and destination paths must not be empty")
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			eng := run.NewEngine(&g.Config, st)
+			eng := g.Engine()
 			if srcCtr != "" {
-				rc, info, err := eng.CopyFrom(srcCtr, srcPath, o)
+				rc, info, err := eng.CopyFromContainer(cmd.Context(), srcCtr, srcPath, o)
 				if err != nil {
 					return err
 				}
@@ -50,7 +46,7 @@ func newCpCommand(g *cli.Globals) *cobra.Command {
 				return archive.CopyTo(rc, info, dstPath)
 			}
 			if srcPath == "-" {
-				return eng.CopyTo(dstCtr, dstPath, os.Stdin, nil, o)
+				return eng.CopyToContainer(cmd.Context(), dstCtr, dstPath, os.Stdin, nil, o)
 			}
 			info, err := archive.CopyInfoSourcePath(srcPath, o.FollowLink)
 			if err != nil {
@@ -61,7 +57,7 @@ func newCpCommand(g *cli.Globals) *cobra.Command {
 				return err
 			}
 			defer content.Close()
-			return eng.CopyTo(dstCtr, dstPath, content, &info, o)
+			return eng.CopyToContainer(cmd.Context(), dstCtr, dstPath, content, &info, o)
 		},
 	}
 	f := cmd.Flags()

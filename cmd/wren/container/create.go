@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/logs"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newCreateCommand(g *cli.Globals) *cobra.Command {
@@ -22,7 +22,7 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, c, err := createContainer(cmd, g, opts, false)
+			c, err := createContainer(cmd, g, opts, false)
 			if err != nil {
 				return err
 			}
@@ -38,32 +38,30 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 // createContainer creates a container as create and run do, showing on stderr
 // the pull of an image that is missing.
 // startsNow (run) lets the container's network start while it is created.
-func createContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options, startsNow bool) (*run.Engine, *run.Container, error) {
-	st, err := g.Store()
-	if err != nil {
-		return nil, nil, err
-	}
-	eng := run.NewEngine(&g.Config, st)
+func createContainer(cmd *cobra.Command, g *cli.Globals, opts *engine.ContainerCreateRequest, startsNow bool) (*engine.Container, error) {
 	progress := format.NewPullProgress(os.Stderr, isTerminal(os.Stderr))
-	eng.PullReporter = progress
-	eng.StartsNow = startsNow
-	c, err := eng.Create(cmd.Context(), *opts)
+	c, err := g.Engine().ContainerCreate(cmd.Context(), *opts, engine.ContainerCreateOptions{Progress: progress, StartsNow: startsNow})
 	progress.Close()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, w := range c.Warnings {
 		fmt.Fprintln(os.Stderr, w)
 	}
-	return eng, c, nil
+	return c, nil
 }
 
 // options completes the options from the flags that need more than storing:
 // the image and command, --entrypoint, --tls-verify, labels; and refuses
 // what the container could never start with.
-func (f *runFlags) options(cmd *cobra.Command, args []string) (*run.Options, error) {
+func (f *runFlags) options(cmd *cobra.Command, args []string) (*engine.ContainerCreateRequest, error) {
 	o := f.opts
 	o.Image, o.Cmd = args[0], args[1:]
+	env, err := engine.ResolveEnv(o.EnvFiles, o.Env)
+	if err != nil {
+		return nil, err
+	}
+	o.Env, o.EnvFiles = env, nil
 	if cmd.Flags().Changed("entrypoint") {
 		o.Entrypoint = []string{}
 		if f.entrypoint != "" {
@@ -78,7 +76,7 @@ func (f *runFlags) options(cmd *cobra.Command, args []string) (*run.Options, err
 		v := f.readOnlyTmpfs
 		o.Security.ReadOnlyTmpfs = &v
 	}
-	if f.health != (run.HealthOptions{}) {
+	if f.health != (engine.ContainerHealthOptions{}) {
 		h := f.health
 		o.Health = &h
 	}
@@ -90,7 +88,7 @@ func (f *runFlags) options(cmd *cobra.Command, args []string) (*run.Options, err
 	if _, err := logs.Parse(o.LogDriver, o.LogOpts); err != nil {
 		return nil, err
 	}
-	if _, err := run.ParseRestartPolicy(o.Restart); err != nil {
+	if err := engine.CheckRestartPolicy(o.Restart); err != nil {
 		return nil, err
 	}
 	return &o, nil

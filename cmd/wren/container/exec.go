@@ -3,11 +3,11 @@ package container
 import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newExecCommand(g *cli.Globals) *cobra.Command {
-	var o run.ExecOptions
+	var o engine.ExecOptions
 	cmd := &cobra.Command{
 		Use:   "exec [OPTIONS] CONTAINER COMMAND [ARG...]",
 		Short: "Execute a command in a running container",
@@ -21,13 +21,13 @@ func newExecCommand(g *cli.Globals) *cobra.Command {
 					return err
 				}
 			}
-			st, err := g.Store()
+			env, err := engine.ResolveEnv(o.EnvFiles, o.Env)
 			if err != nil {
 				return err
 			}
-			eng := run.NewEngine(&g.Config, st)
-			return inForeground(term, o.Interactive, func(s run.Streams) (int, error) {
-				return eng.Exec(cmd.Context(), args[0], o, s)
+			o.Env, o.EnvFiles = env, nil
+			return inForeground(term, o.Interactive, func(s engine.Streams) (int, error) {
+				return g.Engine().ContainerExec(cmd.Context(), args[0], o, s)
 			})
 		},
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 // NewHealthcheckCommand returns `wren healthcheck run`, podman's way to run a
@@ -23,11 +22,7 @@ func NewHealthcheckCommand(g *cli.Globals) *cobra.Command {
 		Short: "Run a container's healthcheck now",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			status, err := run.NewEngine(&g.Config, st).RunHealthcheck(args[0])
+			status, err := g.Engine().ContainerHealthcheck(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

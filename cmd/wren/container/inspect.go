@@ -8,7 +8,7 @@ import (
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/store"
 )
 
 // newInspectCommand is `wren container inspect` (containers only) and, with
@@ -32,21 +32,20 @@ func newInspectCommand(g *cli.Globals, anyType bool) *cobra.Command {
 			default:
 				return errdefs.Invalid("%q is not a valid value for --type", typeFlag)
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			eng := run.NewEngine(&g.Config, st)
+			eng := g.Engine()
 			var objs []any
 			var errs []error
 			for _, ref := range args {
 				var obj any
 				var err error
 				if kind != "image" {
-					obj, err = eng.Inspect(cmd.Context(), ref, size)
+					obj, err = eng.ContainerInspect(cmd.Context(), ref, size)
 				}
 				if kind == "image" || (kind == "" && errors.Is(err, errdefs.ErrNotFound)) {
-					obj, err = st.InspectImage(cmd.Context(), ref)
+					var st *store.Store
+					if st, err = g.Store(); err == nil {
+						obj, err = st.InspectImage(cmd.Context(), ref)
+					}
 					if kind == "" && errors.Is(err, errdefs.ErrNotFound) {
 						err = errdefs.NotFound("No such object: %s", ref)
 					}

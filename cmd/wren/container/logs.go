@@ -10,7 +10,6 @@ import (
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/filters"
 	"github.com/wren-containers/wren/internal/logs"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newLogsCommand(g *cli.Globals) *cobra.Command {
@@ -43,7 +42,7 @@ func newLogsCommand(g *cli.Globals) *cobra.Command {
 			if ro.Until, err = filters.Timestamp(until, now); err != nil {
 				return err
 			}
-			return run.NewRecords(&g.Config).Logs(cmd.Context(), args[0], ro, os.Stdout, os.Stderr)
+			return g.Engine().ContainerLogs(cmd.Context(), args[0], ro, os.Stdout, os.Stderr)
 		},
 	}
 	f := cmd.Flags()

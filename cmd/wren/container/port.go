@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newPortCommand(g *cli.Globals) *cobra.Command {
@@ -14,15 +13,11 @@ func newPortCommand(g *cli.Globals) *cobra.Command {
 		Short: "List port mappings or a specific mapping for the container",
 		Args:  cli.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
 			var private string
 			if len(args) == 2 {
 				private = args[1]
 			}
-			lines, err := run.NewEngine(&g.Config, st).Port(args[0], private)
+			lines, err := g.Engine().ContainerPort(cmd.Context(), args[0], private)
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newPruneCommand(g *cli.Globals) *cobra.Command {
@@ -24,11 +23,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 					return nil
 				}
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			rep, err := run.NewEngine(&g.Config, st).Prune(filters)
+			rep, err := g.Engine().ContainerPrune(cmd.Context(), filters)
 			if err != nil {
 				return err
 			}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 // psRow is one line of `wren ps`: docker's fields, for --format and json.
@@ -66,7 +66,7 @@ func psCells(size bool) func(any) []string {
 
 func newPsCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts                 run.ListOptions
+		opts                 engine.ContainerListOptions
 		quiet, noTrunc, size bool
 		latest               bool
 		formatFlag           string
@@ -81,8 +81,8 @@ func newPsCommand(g *cli.Globals) *cobra.Command {
 				opts.Last = 1
 			}
 			// Records alone answer ps: the store (and the user namespace) only for -s.
-			recs := run.NewRecords(&g.Config)
-			list, err := recs.ListContainers(opts)
+			eng := g.Engine()
+			list, err := eng.ContainerList(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
@@ -90,20 +90,13 @@ func newPsCommand(g *cli.Globals) *cobra.Command {
 				formatFlag = "{{.ID}}"
 				size = false
 			}
-			var eng *run.Engine
-			if size && len(list) > 0 {
-				st, err := g.Store()
-				if err != nil {
-					return err
-				}
-				eng = run.NewEngine(&g.Config, st)
-			}
 			now := time.Now()
 			rows := make([]any, 0, len(list))
 			for _, c := range list {
 				r := newPsRow(c, now, !noTrunc)
-				if eng != nil {
-					if rw, rootfs, err := eng.Sizes(c); err == nil {
+				if size {
+					// A container removed meanwhile has no size, as in docker ps -s.
+					if rw, rootfs, err := eng.ContainerSize(cmd.Context(), c); err == nil {
 						r.Size = format.Size(rw) + " (virtual " + format.Size(rootfs) + ")"
 					}
 				}
@@ -128,7 +121,7 @@ func newPsCommand(g *cli.Globals) *cobra.Command {
 	return cmd
 }
 
-func newPsRow(c *run.Container, now time.Time, trunc bool) psRow {
+func newPsRow(c *engine.Container, now time.Time, trunc bool) psRow {
 	id, command := c.ID, c.CommandString()
 	if trunc {
 		id = id[:12]

@@ -3,7 +3,6 @@ package container
 import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newRenameCommand(g *cli.Globals) *cobra.Command {
@@ -12,11 +11,7 @@ func newRenameCommand(g *cli.Globals) *cobra.Command {
 		Short: "Rename a container",
 		Args:  cli.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			return run.NewEngine(&g.Config, st).Rename(args[0], args[1])
+			return g.Engine().ContainerRename(cmd.Context(), args[0], args[1])
 		},
 	}
 }

@@ -3,18 +3,18 @@ package container
 import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newRmCommand(g *cli.Globals) *cobra.Command {
-	var o run.RemoveOptions
+	var o engine.ContainerRemoveOptions
 	cmd := &cobra.Command{
 		Use:   "rm [OPTIONS] CONTAINER [CONTAINER...]",
 		Short: "Remove one or more containers",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
-				return eng.RemoveByRef(ref, o)
+			return eachContainer(cmd, g, args, func(eng *engine.Engine, ref string) error {
+				return eng.ContainerRemove(cmd.Context(), ref, o)
 			})
 		},
 	}

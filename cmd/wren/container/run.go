@@ -8,13 +8,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 type runFlags struct {
-	opts       run.Options
-	health     run.HealthOptions
+	opts       engine.ContainerCreateRequest
+	health     engine.ContainerHealthOptions
 	entrypoint string
 	labels     []string
 	tlsVerify  bool
@@ -120,7 +120,7 @@ func addCreateFlags(cmd *cobra.Command, f *runFlags) {
 	flags.Bool("help", false, "Print usage")
 }
 
-func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
+func runContainer(cmd *cobra.Command, g *cli.Globals, opts *engine.ContainerCreateRequest) error {
 	var term *terminal
 	if opts.TTY && !opts.Detach {
 		var err error
@@ -129,27 +129,28 @@ func runContainer(cmd *cobra.Command, g *cli.Globals, opts *run.Options) error {
 			return err
 		}
 	}
-	eng, c, err := createContainer(cmd, g, opts, true)
+	c, err := createContainer(cmd, g, opts, true)
 	if err != nil {
 		return err
 	}
+	eng := g.Engine()
 	if opts.Detach {
-		if _, err := eng.Start(cmd.Context(), c.ID); err != nil {
+		if _, err := eng.ContainerStart(cmd.Context(), c.ID); err != nil {
 			return err
 		}
 		fmt.Fprintln(cmd.OutOrStdout(), c.ID)
 		return nil
 	}
-	return inForeground(term, opts.Interactive, func(s run.Streams) (int, error) {
-		return eng.RunForeground(cmd.Context(), c, s)
+	return inForeground(term, opts.Interactive, func(s engine.Streams) (int, error) {
+		return eng.ContainerRun(cmd.Context(), c.ID, s)
 	})
 }
 
 // inForeground runs a container process attached to the caller's stdio (run
 // without -d, exec): the terminal in raw mode for -it, signals passed on, and
 // the process's exit code as wren's.
-func inForeground(term *terminal, interactive bool, fn func(run.Streams) (int, error)) error {
-	streams := run.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
+func inForeground(term *terminal, interactive bool, fn func(engine.Streams) (int, error)) error {
+	streams := engine.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
 	if term != nil && interactive {
 		if err := term.SetRaw(); err != nil {
 			return err

@@ -7,14 +7,14 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newStartCommand(g *cli.Globals) *cobra.Command {
 	var (
 		attach, interactive bool
-		o                   run.AttachOptions
+		o                   engine.AttachOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "start [OPTIONS] CONTAINER [CONTAINER...]",
@@ -25,18 +25,13 @@ func newStartCommand(g *cli.Globals) *cobra.Command {
 				if len(args) > 1 {
 					return errdefs.Invalid("you cannot start and attach multiple containers at once")
 				}
-				st, err := g.Store()
-				if err != nil {
-					return err
-				}
-				eng := run.NewEngine(&g.Config, st)
 				o.NoStdin = !interactive
-				return attached(cmd, o, func(o run.AttachOptions) (int, error) {
-					return eng.StartAttached(cmd.Context(), args[0], o, os.Stdin, os.Stdout, os.Stderr)
+				return attached(cmd, o, func(o engine.AttachOptions) (int, error) {
+					return g.Engine().ContainerStartAttached(cmd.Context(), args[0], o, os.Stdin, os.Stdout, os.Stderr)
 				})
 			}
-			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
-				_, err := eng.Start(cmd.Context(), ref)
+			return eachContainer(cmd, g, args, func(eng *engine.Engine, ref string) error {
+				_, err := eng.ContainerStart(cmd.Context(), ref)
 				return err
 			})
 		},
@@ -55,8 +50,8 @@ func newStopCommand(g *cli.Globals) *cobra.Command {
 		Short: "Stop one or more running containers",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
-				_, err := eng.Stop(cmd.Context(), ref, timeout)
+			return eachContainer(cmd, g, args, func(eng *engine.Engine, ref string) error {
+				_, err := eng.ContainerStop(cmd.Context(), ref, timeout)
 				return err
 			})
 		},
@@ -73,8 +68,8 @@ func newRestartCommand(g *cli.Globals) *cobra.Command {
 		Short: "Restart one or more containers",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
-				_, err := eng.Restart(cmd.Context(), ref, timeout)
+			return eachContainer(cmd, g, args, func(eng *engine.Engine, ref string) error {
+				_, err := eng.ContainerRestart(cmd.Context(), ref, timeout)
 				return err
 			})
 		},
@@ -90,11 +85,11 @@ func newKillCommand(g *cli.Globals) *cobra.Command {
 		Short: "Kill one or more running containers",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := run.ParseSignal(sig); err != nil {
+			if err := engine.ParseSignal(sig); err != nil {
 				return errdefs.Invalid("%v", err)
 			}
-			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
-				_, err := eng.Kill(ref, sig)
+			return eachContainer(cmd, g, args, func(eng *engine.Engine, ref string) error {
+				_, err := eng.ContainerKill(cmd.Context(), ref, sig)
 				return err
 			})
 		},
@@ -110,23 +105,15 @@ func newCleanupCommand(g *cli.Globals) *cobra.Command {
 		Hidden: true,
 		Args:   cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			return run.NewEngine(&g.Config, st).Cleanup(args[0])
+			return g.Engine().ContainerCleanup(cmd.Context(), args[0])
 		},
 	}
 }
 
 // eachContainer runs fn for every argument as docker does: it prints each name
 // that succeeded, reports each failure on its own line, and fails if any did.
-func eachContainer(cmd *cobra.Command, g *cli.Globals, refs []string, fn func(*run.Engine, string) error) error {
-	st, err := g.Store()
-	if err != nil {
-		return err
-	}
-	eng := run.NewEngine(&g.Config, st)
+func eachContainer(cmd *cobra.Command, g *cli.Globals, refs []string, fn func(*engine.Engine, string) error) error {
+	eng := g.Engine()
 	var errs []error
 	for _, ref := range refs {
 		if err := fn(eng, ref); err != nil {

@@ -10,8 +10,8 @@ import (
 	units "github.com/docker/go-units"
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
 	"golang.org/x/sys/unix"
 )
 
@@ -28,7 +28,7 @@ var statsList = format.List{
 
 func newStatsCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts      run.StatsOptions
+		opts      engine.ContainerStatsOptions
 		noStream  bool
 		formatStr string
 	)
@@ -41,13 +41,13 @@ func newStatsCommand(g *cli.Globals) *cobra.Command {
 			"host's). --format json and {{.Source}} say which: \"cgroup2\" or \"proc\".",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
-			recs := run.NewRecords(&g.Config)
+			eng := g.Engine()
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			out := cmd.OutOrStdout()
 			_, isTerm := unix.IoctlGetTermios(int(os.Stdout.Fd()), unix.TCGETS)
 			for ctx.Err() == nil {
-				stats, err := recs.Stats(opts)
+				stats, err := eng.ContainerStats(ctx, opts)
 				if err != nil {
 					return err
 				}
@@ -79,7 +79,7 @@ func newStatsCommand(g *cli.Globals) *cobra.Command {
 	return cmd
 }
 
-func newStatsRow(s run.Stats) statsRow {
+func newStatsRow(s engine.ContainerStats) statsRow {
 	return statsRow{
 		Container: s.ID[:12],
 		ID:        s.ID[:12],

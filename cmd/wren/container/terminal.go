@@ -5,8 +5,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/run"
 	"golang.org/x/term"
 )
 
@@ -51,12 +51,12 @@ func (t *terminal) Reset() {
 }
 
 // sizes sends the terminal's size now and at every SIGWINCH.
-func (t *terminal) sizes() <-chan run.WinSize {
-	ch := make(chan run.WinSize, 4)
+func (t *terminal) sizes() <-chan engine.WinSize {
+	ch := make(chan engine.WinSize, 4)
 	send := func() {
 		if w, h, err := term.GetSize(t.fd); err == nil {
 			select {
-			case ch <- run.WinSize{Width: uint16(w), Height: uint16(h)}:
+			case ch <- engine.WinSize{Width: uint16(w), Height: uint16(h)}:
 			default:
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newTopCommand(g *cli.Globals) *cobra.Command {
@@ -17,7 +16,7 @@ func newTopCommand(g *cli.Globals) *cobra.Command {
 		Short: "Display the running processes of a container",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			top, err := run.NewRecords(&g.Config).Top(args[0], args[1:])
+			top, err := g.Engine().ContainerTop(cmd.Context(), args[0], args[1:])
 			if err != nil {
 				return err
 			}

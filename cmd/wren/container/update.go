@@ -5,12 +5,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newUpdateCommand(g *cli.Globals) *cobra.Command {
 	var (
-		res     run.Resources
+		res     engine.ContainerResources
 		restart string
 	)
 	cmd := &cobra.Command{
@@ -21,7 +21,7 @@ func newUpdateCommand(g *cli.Globals) *cobra.Command {
 		Args: cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
-			var o run.UpdateOptions
+			var o engine.ContainerUpdateOptions
 			if f.Changed("restart") {
 				o.Restart = &restart
 			}
@@ -44,8 +44,8 @@ func newUpdateCommand(g *cli.Globals) *cobra.Command {
 				o.BlkioWeight = &res.BlkioWeight
 			}
 			printed := map[string]bool{}
-			return eachContainer(cmd, g, args, func(eng *run.Engine, ref string) error {
-				warnings, err := eng.Update(ref, o)
+			return eachContainer(cmd, g, args, func(eng *engine.Engine, ref string) error {
+				warnings, err := eng.ContainerUpdate(cmd.Context(), ref, o)
 				for _, w := range warnings {
 					if !printed[w] {
 						printed[w] = true

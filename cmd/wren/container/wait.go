@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newWaitCommand(g *cli.Globals) *cobra.Command {
@@ -15,10 +14,10 @@ func newWaitCommand(g *cli.Globals) *cobra.Command {
 		Short: "Block until one or more containers stop, then print their exit codes",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			recs := run.NewRecords(&g.Config)
+			eng := g.Engine()
 			var errs []error
 			for _, ref := range args {
-				code, err := recs.Wait(cmd.Context(), ref)
+				code, err := eng.ContainerWait(cmd.Context(), ref)
 				if err != nil {
 					errs = append(errs, err)
 					continue

@@ -3,22 +3,18 @@ package network
 import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newConnectCommand(g *cli.Globals) *cobra.Command {
-	var o run.ConnectOptions
+	var o engine.NetworkConnectOptions
 	cmd := &cobra.Command{
 		Use:   "connect [OPTIONS] NETWORK CONTAINER",
 		Short: "Connect a container to a network",
 		Args:  cli.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Network, o.Container = args[0], args[1]
-			eng, err := engine(g)
-			if err != nil {
-				return err
-			}
-			return eng.Connect(o)
+			return g.Engine().NetworkConnect(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()

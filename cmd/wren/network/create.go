@@ -5,12 +5,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/network"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newCreateCommand(g *cli.Globals) *cobra.Command {
 	var (
-		o            network.CreateOptions
+		o            engine.NetworkCreateOptions
 		labels, opts []string
 	)
 	cmd := &cobra.Command{
@@ -26,7 +26,7 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 			if o.Options, err = cli.ParseKeyValues(opts); err != nil {
 				return err
 			}
-			n, err := networks(g).Create(o)
+			n, err := g.Engine().NetworkCreate(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
@@ -35,7 +35,7 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Driver, "driver", "d", network.DriverBridge, "Driver to manage the Network")
+	f.StringVarP(&o.Driver, "driver", "d", engine.NetworkDriverBridge, "Driver to manage the Network")
 	f.StringVar(&o.Subnet, "subnet", "", "Subnet in CIDR format that represents a network segment")
 	f.StringVar(&o.Gateway, "gateway", "", "IPv4 Gateway for the master subnet")
 	f.StringVar(&o.IPRange, "ip-range", "", "Allocate container ip from a sub-range")

@@ -12,11 +12,7 @@ func newDisconnectCommand(g *cli.Globals) *cobra.Command {
 		Short: "Disconnect a container from a network",
 		Args:  cli.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := engine(g)
-			if err != nil {
-				return err
-			}
-			return eng.Disconnect(args[0], args[1])
+			return g.Engine().NetworkDisconnect(cmd.Context(), args[0], args[1])
 		},
 	}
 	// Docker's -f forces the disconnect of a container its daemon lost track

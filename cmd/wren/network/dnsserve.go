@@ -3,8 +3,7 @@ package network
 import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/config"
-	"github.com/wren-containers/wren/internal/network"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 // newServeDNSCommand is the DNS holder of the rootless network namespace,
@@ -14,6 +13,6 @@ func newServeDNSCommand(g *cli.Globals) *cobra.Command {
 		Use:    "dns-serve RUNDIR",
 		Hidden: true,
 		Args:   cli.ExactArgs(1),
-		RunE:   func(cmd *cobra.Command, args []string) error { return network.ServeDNS(args[0], config.NetworkLinger()) },
+		RunE:   func(cmd *cobra.Command, args []string) error { return engine.ServeNetworkDNS(args[0]) },
 	}
 }

@@ -16,11 +16,10 @@ func newInspectCommand(g *cli.Globals) *cobra.Command {
 		Short: "Display detailed information on one or more networks",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m := networks(g)
 			var objs []any
 			var errs []error
 			for _, ref := range args {
-				d, err := m.Inspect(ref)
+				d, err := g.Engine().NetworkInspect(cmd.Context(), ref)
 				if err != nil {
 					errs = append(errs, err)
 					continue

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/network"
 )
 
 // lsRow is one line of network ls, with docker's fields for --format.
@@ -36,28 +35,12 @@ func newLsCommand(g *cli.Globals) *cobra.Command {
 		Aliases: []string{"list"},
 		Args:    cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := network.ParseFilters(filters, "name", "id", "label", "driver", "scope", "type", "dangling")
-			if err != nil {
-				return err
-			}
-			m := networks(g)
-			list, err := m.List()
+			list, err := g.Engine().NetworkList(cmd.Context(), filters)
 			if err != nil {
 				return err
 			}
 			rows := []any{}
 			for _, n := range list {
-				used := false
-				if f.Dangling != nil {
-					users, err := m.InUse(n)
-					if err != nil {
-						return err
-					}
-					used = len(users) > 0
-				}
-				if !f.Match(n, used) {
-					continue
-				}
 				id := n.ID
 				if !noTrunc {
 					id = id[:12]

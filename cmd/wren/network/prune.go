@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/network"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newPruneCommand(g *cli.Globals) *cobra.Command {
@@ -19,15 +19,14 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 		Short: "Remove all unused networks",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := network.ParseFilters(filters, "label", "label!", "until")
-			if err != nil {
+			if err := engine.CheckNetworkPruneFilters(filters); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if !force && !cli.Confirm(out, os.Stdin, "This will remove all custom networks not used by at least one container.") {
 				return nil
 			}
-			deleted, err := networks(g).Prune(f)
+			deleted, err := g.Engine().NetworkPrune(cmd.Context(), filters)
 			if len(deleted) > 0 {
 				fmt.Fprintln(out, "Deleted Networks:")
 				for _, name := range deleted {

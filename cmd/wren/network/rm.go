@@ -17,10 +17,9 @@ func newRmCommand(g *cli.Globals) *cobra.Command {
 		Aliases: []string{"remove"},
 		Args:    cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m := networks(g)
 			var errs []error
 			for _, ref := range args {
-				if _, err := m.Remove(ref); err != nil {
+				if err := g.Engine().NetworkRemove(cmd.Context(), ref); err != nil {
 					if !(force && errors.Is(err, errdefs.ErrNotFound)) {
 						errs = append(errs, err)
 					}

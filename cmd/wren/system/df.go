@@ -10,9 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/engine"
-	"github.com/wren-containers/wren/internal/store"
+	"github.com/wren-containers/wren/internal/format"
 )
 
 type dfRow struct {
@@ -66,7 +65,7 @@ func writeDfVerbose(out io.Writer, du *engine.DiskUsage) error {
 	for _, u := range du.Images {
 		repo, tag := "<none>", "<none>"
 		if len(u.Image.Names) > 0 {
-			name := store.FamiliarName(u.Image.Names[0])
+			name := engine.FamiliarImageName(u.Image.Names[0])
 			if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
 				repo, tag = name[:i], name[i+1:]
 			} else {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/format"
 	"github.com/wren-containers/wren/internal/engine"
+	"github.com/wren-containers/wren/internal/format"
 )
 
 func newVersionCommand(g *cli.Globals) *cobra.Command {

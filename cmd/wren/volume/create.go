@@ -5,13 +5,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/volume"
 )
 
 func newCreateCommand(g *cli.Globals) *cobra.Command {
 	var (
-		o            volume.CreateOptions
+		o            engine.VolumeCreateOptions
 		opts, labels []string
 		name         string
 	)
@@ -34,20 +34,7 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 			if o.Labels, err = cli.ParseKeyValues(labels); err != nil {
 				return err
 			}
-			// Checked before entering the namespace: bad input costs nothing.
-			if o.Name != "" {
-				if err := volume.CheckName(o.Name); err != nil {
-					return err
-				}
-			}
-			if err := volume.CheckOptions(o.Driver, o.Options); err != nil {
-				return err
-			}
-			vs, err := volumes(g)
-			if err != nil {
-				return err
-			}
-			v, _, err := vs.Create(o)
+			v, err := g.Engine().VolumeCreate(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
@@ -56,7 +43,7 @@ func newCreateCommand(g *cli.Globals) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Driver, "driver", "d", volume.DriverLocal, "Specify volume driver name")
+	f.StringVarP(&o.Driver, "driver", "d", engine.VolumeDriverLocal, "Specify volume driver name")
 	f.StringArrayVarP(&opts, "opt", "o", nil, "Set driver specific options (type, device, o)")
 	f.StringArrayVar(&labels, "label", nil, "Set metadata for a volume")
 	f.StringVar(&name, "name", "", "Specify volume name")

@@ -16,19 +16,15 @@ func newInspectCommand(g *cli.Globals) *cobra.Command {
 		Short: "Display detailed information on one or more volumes",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vs, err := volumes(g)
-			if err != nil {
-				return err
-			}
 			var objs []any
 			var errs []error
 			for _, name := range args {
-				v, err := vs.Get(name)
+				v, err := g.Engine().VolumeInspect(cmd.Context(), name)
 				if err != nil {
 					errs = append(errs, err)
 					continue
 				}
-				objs = append(objs, vs.Describe(v))
+				objs = append(objs, v)
 			}
 			if err := format.Inspect(os.Stdout, formatFlag, objs); err != nil {
 				return err

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/volume"
 )
 
 // lsRow is one line of volume ls, with docker's fields for --format.
@@ -36,30 +35,14 @@ func newLsCommand(g *cli.Globals) *cobra.Command {
 		Aliases: []string{"list"},
 		Args:    cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := volume.ParseFilters(filters, "dangling", "name", "label", "driver")
-			if err != nil {
-				return err
-			}
-			vs, err := volumes(g)
-			if err != nil {
-				return err
-			}
-			list, err := vs.List()
+			list, err := g.Engine().VolumeList(cmd.Context(), filters)
 			if err != nil {
 				return err
 			}
 			rows := []any{}
 			for _, v := range list {
-				users, err := vs.InUse(v.Name)
-				if err != nil {
-					return err
-				}
-				if !f.Match(v, len(users) > 0) {
-					continue
-				}
-				d := vs.Describe(v)
-				rows = append(rows, lsRow{Name: v.Name, Driver: v.Driver, Scope: d.Scope, Mountpoint: d.Mountpoint,
-					Labels: joinLabels(v.Labels), CreatedAt: d.CreatedAt, labels: v.Labels})
+				rows = append(rows, lsRow{Name: v.Name, Driver: v.Driver, Scope: v.Scope, Mountpoint: v.Mountpoint,
+					Labels: joinLabels(v.Labels), CreatedAt: v.CreatedAt, labels: v.Labels})
 			}
 			if quiet && (formatFlag == "" || formatFlag == "table") {
 				formatFlag = "{{.Name}}"

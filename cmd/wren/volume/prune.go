@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/volume"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 func newPruneCommand(g *cli.Globals) *cobra.Command {
@@ -19,8 +19,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 		Short: "Remove unused local volumes",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := volume.ParseFilters(filters, "label")
-			if err != nil {
+			if err := engine.CheckVolumePruneFilters(filters); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
@@ -33,11 +32,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 					return nil
 				}
 			}
-			vs, err := volumes(g)
-			if err != nil {
-				return err
-			}
-			rep, err := vs.Prune(all, f)
+			rep, err := g.Engine().VolumePrune(cmd.Context(), all, filters)
 			if err != nil {
 				return err
 			}

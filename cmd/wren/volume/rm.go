@@ -16,13 +16,9 @@ func newRmCommand(g *cli.Globals) *cobra.Command {
 		Aliases: []string{"remove"},
 		Args:    cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vs, err := volumes(g)
-			if err != nil {
-				return err
-			}
 			var errs []error
 			for _, name := range args {
-				if err := vs.Remove(name, force); err != nil {
+				if err := g.Engine().VolumeRemove(cmd.Context(), name, force); err != nil {
 					errs = append(errs, err)
 					continue
 				}
