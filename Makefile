@@ -32,8 +32,10 @@ setup:
 
 test: build test-unit test-integration
 
-test-unit:
+# The engine's tests run containers from several goroutines: with -race too.
+test-unit: build
 	$(GO) test -tags "$(BUILDTAGS)" -count=1 ./...
+	$(GO) test -race -tags "$(BUILDTAGS)" -count=1 ./internal/engine/...
 
 # As root: makes the test users, starts a registry on 127.0.0.1, runs test/bats.
 test-integration: build
