@@ -269,6 +269,12 @@ func (e *Engine) ContainerWait(ctx context.Context, ref string) (int, error) {
 	return e.records.Wait(ctx, ref)
 }
 
+// ContainerWaitFor waits for a container to meet condition, the API's
+// not-running (""), next-exit or removed, and returns its exit code.
+func (e *Engine) ContainerWaitFor(ctx context.Context, ref, condition string) (int, error) {
+	return e.records.WaitFor(ctx, ref, condition)
+}
+
 // ContainerTop lists a running container's processes, with ps's arguments.
 func (e *Engine) ContainerTop(ctx context.Context, ref string, psArgs []string) (*mobycontainer.TopResponse, error) {
 	return e.records.Top(ref, psArgs)

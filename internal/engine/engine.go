@@ -19,6 +19,7 @@ type Engine struct {
 	cfg      *config.Config
 	records  *run.Records
 	networks *network.Manager
+	execs    execSessions
 
 	mu sync.Mutex
 	st *store.Store

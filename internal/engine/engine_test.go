@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
+	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/store"
 )
 
@@ -185,5 +187,101 @@ func TestExecWithBuffers(t *testing.T) {
 	}
 	if err != nil || code != 0 || strings.TrimSpace(stdout.String()) != "45 123" {
 		t.Errorf("exec -t: %d, %v, %q", code, err, stdout.String())
+	}
+}
+
+// TestExecSession is the API's exec: create, start once, inspect the exit code.
+func TestExecSession(t *testing.T) {
+	e := testEngine(t)
+	ctx := context.Background()
+	name := "TestExecSession"
+	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
+		Image: "enginetest:1", Name: name, Network: "none", Cmd: []string{"sleep", "30"},
+	}, ContainerCreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	if _, err := e.ExecCreate(ctx, name, ExecOptions{Cmd: []string{"true"}}); !errors.Is(err, errdefs.ErrConflict) {
+		t.Errorf("exec in a created container: %v", err)
+	}
+	if _, err := e.ContainerStart(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	id, err := e.ExecCreate(ctx, name, ExecOptions{Cmd: []string{"sh", "-c", "echo hi; exit 7"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if insp, err := e.ExecInspect(ctx, id); err != nil || insp.Running || insp.ExitCode != nil || insp.ProcessConfig.Entrypoint != "sh" {
+		t.Errorf("before start: %+v, %v", insp, err)
+	}
+	var out bytes.Buffer
+	if code, err := e.ExecStart(ctx, id, false, Streams{Out: &out, Err: &out}); err != nil || code != 7 || out.String() != "hi\n" {
+		t.Errorf("start: %d, %v, %q", code, err, out.String())
+	}
+	if insp, err := e.ExecInspect(ctx, id); err != nil || insp.Running || insp.ExitCode == nil || *insp.ExitCode != 7 {
+		t.Errorf("after: %+v, %v", insp, err)
+	}
+	if _, err := e.ExecStart(ctx, id, false, Streams{Out: &out, Err: &out}); !errors.Is(err, errdefs.ErrConflict) {
+		t.Errorf("second start: %v", err)
+	}
+	if _, err := e.ExecInspect(ctx, "nosuchexec"); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Errorf("unknown exec: %v", err)
+	}
+}
+
+// TestWaitConditions: not-running answers at once for a stopped container,
+// next-exit waits for the exit after a start, removed for the removal.
+func TestWaitConditions(t *testing.T) {
+	e := testEngine(t)
+	ctx := context.Background()
+	name := "TestWaitConditions"
+	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
+		Image: "enginetest:1", Name: name, Network: "none", Cmd: []string{"sh", "-c", "sleep 0.3; exit 4"},
+	}, ContainerCreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	if code, err := e.ContainerWaitFor(ctx, name, "not-running"); err != nil || code != 0 {
+		t.Errorf("not-running of a created container: %d, %v", code, err)
+	}
+	next := make(chan int, 1)
+	go func() {
+		code, err := e.ContainerWaitFor(ctx, name, "next-exit")
+		if err != nil {
+			t.Error(err)
+		}
+		next <- code
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if _, err := e.ContainerStart(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-next:
+		if code != 4 {
+			t.Errorf("next-exit: %d", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("next-exit did not return")
+	}
+	removed := make(chan int, 1)
+	go func() {
+		code, _ := e.ContainerWaitFor(ctx, name, "removed")
+		removed <- code
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if err := e.ContainerRemove(ctx, name, ContainerRemoveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-removed:
+		if code != 4 {
+			t.Errorf("removed: %d", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("removed did not return")
+	}
+	if _, err := e.ContainerWaitFor(ctx, name, "bogus"); !errors.Is(err, errdefs.ErrInvalid) {
+		t.Errorf("bogus condition: %v", err)
 	}
 }

@@ -23,14 +23,9 @@ func (r *Records) Wait(ctx context.Context, ref string) (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	fd := -1
-	if ifd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC); err == nil {
-		if _, err := unix.InotifyAddWatch(ifd, r.Path(c.ID), unix.IN_MOVED_TO|unix.IN_CLOSE_WRITE|unix.IN_DELETE_SELF); err == nil {
-			fd = ifd
-			defer unix.Close(fd)
-		} else {
-			unix.Close(ifd)
-		}
+	fd := r.watch(c.ID)
+	if fd >= 0 {
+		defer unix.Close(fd)
 	}
 	started := c.State.Status != StateCreated
 	for {
@@ -59,6 +54,77 @@ func (r *Records) Wait(ctx context.Context, ref string) (int, error) {
 		}
 		c = cur
 	}
+}
+
+// The conditions of the API's wait, as Docker names them.
+const (
+	// WaitNotRunning returns at once for a container that does not run.
+	WaitNotRunning = "not-running"
+	// WaitNextExit returns at the container's next exit from now.
+	WaitNextExit = "next-exit"
+	// WaitRemoved returns once the container is removed, with its last exit code.
+	WaitRemoved = "removed"
+)
+
+// WaitFor blocks until the container ref names meets condition (one of the
+// Wait* constants; "" is WaitNotRunning) and returns its exit code.
+func (r *Records) WaitFor(ctx context.Context, ref, condition string) (int, error) {
+	switch condition {
+	case "", WaitNotRunning, WaitNextExit, WaitRemoved:
+	default:
+		return -1, errdefs.Invalid("invalid condition: %q", condition)
+	}
+	c, err := r.Lookup(ref)
+	if err != nil {
+		return -1, err
+	}
+	fd := r.watch(c.ID)
+	if fd >= 0 {
+		defer unix.Close(fd)
+	}
+	lastExit := c.State.FinishedAt
+	for {
+		running := c.Running() || c.State.Status == StateRestarting || c.State.Status == StateRemoving
+		switch condition {
+		case "", WaitNotRunning:
+			if !running {
+				return c.State.ExitCode, nil
+			}
+		case WaitNextExit:
+			if !running && c.State.FinishedAt.After(lastExit) {
+				return c.State.ExitCode, nil
+			}
+		}
+		if err := sleepOrWake(ctx, fd); err != nil {
+			return -1, err
+		}
+		cur, err := r.Load(c.ID)
+		if errors.Is(err, errdefs.ErrNotFound) {
+			if condition == WaitRemoved {
+				return c.State.ExitCode, nil
+			}
+			// Removed (--rm) between two looks, its exit unseen.
+			return -1, errdefs.NotFound("container %s was removed before its exit code could be read", c.ID[:12])
+		}
+		if err != nil {
+			return -1, err
+		}
+		c = cur
+	}
+}
+
+// watch is an inotify descriptor on a container's directory (-1 when none
+// could be made: the wait then polls).
+func (r *Records) watch(id string) int {
+	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
+	if err != nil {
+		return -1
+	}
+	if _, err := unix.InotifyAddWatch(fd, r.Path(id), unix.IN_MOVED_TO|unix.IN_CLOSE_WRITE|unix.IN_DELETE_SELF); err != nil {
+		unix.Close(fd)
+		return -1
+	}
+	return fd
 }
 
 // sleepOrWake waits for an inotify event on fd (if any) or waitPoll.
