@@ -167,6 +167,23 @@ func (r *Records) Lookup(ref string) (*Container, error) {
 	return nil, errdefs.Ambiguous("multiple containers match ID prefix %s", ref)
 }
 
+// LookupLocked finds the container ref names, takes its lock and reads its
+// record again under it: what every verb that changes a container starts with.
+// The caller runs unlock when done.
+func (r *Records) LookupLocked(ref string) (c *Container, unlock func(), err error) {
+	if c, err = r.Lookup(ref); err != nil {
+		return nil, nil, err
+	}
+	if unlock, err = r.Lock(c.ID); err != nil {
+		return nil, nil, err
+	}
+	if c, err = r.Load(c.ID); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return c, unlock, nil
+}
+
 // Remove deletes a container's record and per-container files. The directory
 // is renamed away first, so that nothing (a monitor's late cleanup, say) can
 // write into it while it is being deleted, and no reader sees half a record.

@@ -397,18 +397,11 @@ type RemoveOptions struct {
 // container is refused unless o.Force is set, which kills it first.
 func (e *Engine) RemoveByRef(ref string, o RemoveOptions) error {
 	force := o.Force
-	c, err := e.Records.Lookup(ref)
-	if err != nil {
-		return err
-	}
-	unlock, err := e.Records.Lock(c.ID)
+	c, unlock, err := e.Records.LookupLocked(ref)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if c, err = e.Records.Load(c.ID); err != nil {
-		return err
-	}
 	if c.Running() || c.State.Status == StateRestarting {
 		if !force {
 			return errdefs.Conflict("cannot remove container %q: container is running: stop the container before removing or force remove", "/"+c.Name)

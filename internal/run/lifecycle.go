@@ -30,20 +30,13 @@ const DefaultStopTimeout = 10
 // returns once the container's process runs (or failed to). A running
 // container is left as it is, as Docker does.
 func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
-	c, err := e.Records.Lookup(ref)
+	c, unlock, err := e.Records.LookupLocked(ref)
 	if err != nil {
 		e.DropEarlyNetwork(ref)
 		return nil, err
 	}
 	defer e.DropEarlyNetwork(c.ID)
-	unlock, err := e.Records.Lock(c.ID)
-	if err != nil {
-		return nil, err
-	}
 	defer unlock()
-	if c, err = e.Records.Load(c.ID); err != nil {
-		return nil, err
-	}
 	if c.State.Status == StateRunning || c.State.Status == StateRestarting || c.State.Status == StatePaused {
 		return c, nil
 	}
@@ -57,16 +50,8 @@ func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
 // output on (docker start -a), or attaches to it if it runs already, and
 // returns its exit code.
 func (e *Engine) StartAttached(ctx context.Context, ref string, o AttachOptions, in io.Reader, out, errOut io.Writer) (int, error) {
-	c, err := e.Records.Lookup(ref)
+	c, unlock, err := e.Records.LookupLocked(ref)
 	if err != nil {
-		return -1, err
-	}
-	unlock, err := e.Records.Lock(c.ID)
-	if err != nil {
-		return -1, err
-	}
-	if c, err = e.Records.Load(c.ID); err != nil {
-		unlock()
 		return -1, err
 	}
 	if c.Running() {

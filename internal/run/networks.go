@@ -212,7 +212,7 @@ func (e *Engine) Connect(o ConnectOptions) error {
 	if err != nil {
 		return err
 	}
-	c, unlock, err := e.lookupLocked(o.Container)
+	c, unlock, err := e.Records.LookupLocked(o.Container)
 	if err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (e *Engine) Disconnect(networkRef, container string) error {
 	if err != nil {
 		return err
 	}
-	c, unlock, err := e.lookupLocked(container)
+	c, unlock, err := e.Records.LookupLocked(container)
 	if err != nil {
 		return err
 	}
@@ -333,22 +333,4 @@ func (c *Container) NetworkNames() string {
 		names = append(names, a.Network)
 	}
 	return strings.Join(names, ",")
-}
-
-// lookupLocked finds a container and takes its lock; the record is read again
-// under the lock, so a change made meanwhile is not lost.
-func (e *Engine) lookupLocked(ref string) (*Container, func(), error) {
-	c, err := e.Records.Lookup(ref)
-	if err != nil {
-		return nil, nil, err
-	}
-	unlock, err := e.Records.Lock(c.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if c, err = e.Records.Load(c.ID); err != nil {
-		unlock()
-		return nil, nil, err
-	}
-	return c, unlock, nil
 }

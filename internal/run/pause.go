@@ -98,7 +98,7 @@ func (e *Engine) resumeAfterSignal(c *Container) {
 
 // lockedRunning looks ref up and locks it; a container that does not run is a conflict.
 func (e *Engine) lockedRunning(ref string) (*Container, func(), error) {
-	c, unlock, err := e.lookupLocked(ref)
+	c, unlock, err := e.Records.LookupLocked(ref)
 	if err != nil {
 		return nil, nil, err
 	}

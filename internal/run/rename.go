@@ -21,18 +21,11 @@ func (e *Engine) Rename(ref, newName string) error {
 	if err := CheckName(newName); err != nil {
 		return err
 	}
-	c, err := e.Records.Lookup(ref)
-	if err != nil {
-		return err
-	}
-	unlock, err := e.Records.Lock(c.ID)
+	c, unlock, err := e.Records.LookupLocked(ref)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if c, err = e.Records.Load(c.ID); err != nil {
-		return err
-	}
 	if c.Name == newName {
 		return errdefs.Invalid("Renaming a container with the same name as its current name")
 	}

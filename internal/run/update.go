@@ -30,18 +30,11 @@ type UpdateOptions struct {
 // container's monitor takes the new restart policy at once; its limits take
 // effect at its next start, which a warning says. Invalid input changes nothing.
 func (e *Engine) Update(ref string, o UpdateOptions) ([]string, error) {
-	c, err := e.Records.Lookup(ref)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := e.Records.Lock(c.ID)
+	c, unlock, err := e.Records.LookupLocked(ref)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if c, err = e.Records.Load(c.ID); err != nil {
-		return nil, err
-	}
 	var policy *bundle.RestartPolicy
 	if o.Restart != nil {
 		p, err := ParseRestartPolicy(*o.Restart)
