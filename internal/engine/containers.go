@@ -285,6 +285,12 @@ func (e *Engine) ContainerStats(ctx context.Context, o ContainerStatsOptions) ([
 	return e.records.Stats(o)
 }
 
+// ContainerStatsStream delivers a container's stats in the API's shape to fn:
+// one sample when stream is false, else one a second until ctx ends.
+func (e *Engine) ContainerStatsStream(ctx context.Context, ref string, stream bool, fn func(*mobycontainer.StatsResponse) error) error {
+	return e.records.StatsStream(ctx, ref, stream, fn)
+}
+
 // ContainerExec runs a command in a running container with s attached and
 // returns its exit code; with o.Detach it returns once the command runs.
 func (e *Engine) ContainerExec(ctx context.Context, ref string, o ExecOptions, s Streams) (int, error) {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	mobycontainer "github.com/moby/moby/api/types/container"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -283,5 +284,33 @@ func TestWaitConditions(t *testing.T) {
 	}
 	if _, err := e.ContainerWaitFor(ctx, name, "bogus"); !errors.Is(err, errdefs.ErrInvalid) {
 		t.Errorf("bogus condition: %v", err)
+	}
+}
+
+// TestStatsStream: one sample with its previous reading, as docker stats --no-stream reads it.
+func TestStatsStream(t *testing.T) {
+	e := testEngine(t)
+	ctx := context.Background()
+	name := "TestStatsStream"
+	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
+		Image: "enginetest:1", Name: name, Network: "none", Cmd: []string{"sleep", "30"},
+	}, ContainerCreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	if _, err := e.ContainerStart(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := e.ContainerStatsStream(ctx, name, false, func(s *mobycontainer.StatsResponse) error {
+		n++
+		if s.Name != "/"+name || s.PreRead.IsZero() || !s.Read.After(s.PreRead) || s.MemoryStats.Usage == 0 ||
+			s.CPUStats.SystemUsage <= s.PreCPUStats.SystemUsage || s.PidsStats.Current == 0 {
+			t.Errorf("sample: %+v", s)
+		}
+		return nil
+	})
+	if err != nil || n != 1 {
+		t.Errorf("one-shot: %d samples, %v", n, err)
 	}
 }
