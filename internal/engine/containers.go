@@ -139,6 +139,15 @@ func (e *Engine) ContainerAttach(ctx context.Context, ref string, o AttachOption
 	return rt.Attach(ctx, ref, o, in, out, errOut)
 }
 
+// ContainerResize sizes a running container's terminal.
+func (e *Engine) ContainerResize(ctx context.Context, ref string, ws WinSize) error {
+	rt, err := e.runtime()
+	if err != nil {
+		return err
+	}
+	return rt.Resize(ref, ws)
+}
+
 // ContainerStop sends the stop signal, then SIGKILL after timeout seconds
 // (the container's own, or Docker's 10, when nil).
 func (e *Engine) ContainerStop(ctx context.Context, ref string, timeout *int) (*Container, error) {
@@ -339,6 +348,15 @@ func (e *Engine) CopyFromContainer(ctx context.Context, ref, srcPath string, o C
 		return nil, archive.CopyInfo{}, err
 	}
 	return rt.CopyFrom(ref, srcPath, o)
+}
+
+// ContainerStatPath describes a path in a container (the API's archive HEAD).
+func (e *Engine) ContainerStatPath(ctx context.Context, ref, path string) (*mobycontainer.PathStat, error) {
+	rt, err := e.runtime()
+	if err != nil {
+		return nil, err
+	}
+	return rt.StatPath(ref, path)
 }
 
 // CopyToContainer extracts a tar stream at dstPath in a container; src says

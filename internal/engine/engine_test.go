@@ -314,3 +314,43 @@ func TestStatsStream(t *testing.T) {
 		t.Errorf("one-shot: %d samples, %v", n, err)
 	}
 }
+
+// TestStatPathAndResize: the archive HEAD's description of a path, and a
+// running TTY container sized through its monitor.
+func TestStatPathAndResize(t *testing.T) {
+	e := testEngine(t)
+	ctx := context.Background()
+	name := "TestStatPathAndResize"
+	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
+		Image: "enginetest:1", Name: name, Network: "none", TTY: true,
+		Cmd: []string{"sh", "-c", "sleep 1; stty size"},
+	}, ContainerCreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	if ps, err := e.ContainerStatPath(ctx, name, "/bin/sh"); err != nil || ps.Name != "sh" || ps.LinkTarget != "busybox" || ps.Mode&os.ModeSymlink == 0 {
+		t.Errorf("stat /bin/sh: %+v, %v", ps, err)
+	}
+	if ps, err := e.ContainerStatPath(ctx, name, "/etc/"); err != nil || ps.Name != "etc" || !ps.Mode.IsDir() {
+		t.Errorf("stat /etc/: %+v, %v", ps, err)
+	}
+	if _, err := e.ContainerStatPath(ctx, name, "/nosuch"); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Errorf("stat /nosuch: %v", err)
+	}
+	if err := e.ContainerResize(ctx, name, WinSize{Width: 50, Height: 20}); !errors.Is(err, errdefs.ErrConflict) {
+		t.Errorf("resize of a created container: %v", err)
+	}
+	if _, err := e.ContainerStart(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ContainerResize(ctx, name, WinSize{Width: 50, Height: 20}); err != nil {
+		t.Fatal(err)
+	}
+	if code, err := e.ContainerWait(ctx, name); err != nil || code != 0 {
+		t.Fatalf("wait: %d, %v", code, err)
+	}
+	var out bytes.Buffer
+	if err := e.ContainerLogs(ctx, name, LogsOptions{Tail: -1}, &out, &out); err != nil || strings.TrimSpace(out.String()) != "20 50" {
+		t.Errorf("logs: %q, %v", out.String(), err)
+	}
+}

@@ -176,3 +176,21 @@ func copyUntilKeys(dst io.Writer, src io.Reader, keys []byte) bool {
 		}
 	}
 }
+
+// Resize sizes the terminal of a running container through its monitor.
+func (e *Engine) Resize(ref string, ws WinSize) error {
+	c, err := e.Records.Lookup(ref)
+	if err != nil {
+		return err
+	}
+	if !c.Running() {
+		return errdefs.Conflict("Container %s is not running", c.ID)
+	}
+	ctl, err := bundle.DialUnix(e.Records.Path(c.ID), bundle.ControlSocket)
+	if err != nil {
+		return fmt.Errorf("resize container %s: %w", c.ID[:12], err)
+	}
+	defer ctl.Close()
+	_, err = fmt.Fprintf(ctl, "resize %d %d\n", ws.Width, ws.Height)
+	return err
+}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	mobycontainer "github.com/moby/moby/api/types/container"
 	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"go.podman.io/storage/pkg/archive"
@@ -200,4 +201,32 @@ func tarSymlink(p, name string, st os.FileInfo) (io.ReadCloser, error) {
 		return nil, err
 	}
 	return io.NopCloser(&buf), nil
+}
+
+// StatPath describes a path in a container, as the API's archive HEAD and
+// GET report it; a symbolic link is described itself, with its target.
+func (e *Engine) StatPath(ref, p string) (*mobycontainer.PathStat, error) {
+	_, root, release, err := e.mountRoot(ref)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	resolved, err := resolveInRoot(root, p, false)
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Lstat(strings.TrimSuffix(resolved, "/."))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, errdefs.NotFound("Could not find the file %s in container %s", p, ref)
+		}
+		return nil, err
+	}
+	ps := &mobycontainer.PathStat{Name: path.Base(path.Clean("/" + p)), Size: st.Size(), Mode: st.Mode(), Mtime: st.ModTime()}
+	if st.Mode()&os.ModeSymlink != 0 {
+		if target, err := os.Readlink(resolved); err == nil {
+			ps.LinkTarget = target
+		}
+	}
+	return ps, nil
 }
