@@ -13,7 +13,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/spec"
 	"github.com/wren-containers/wren/internal/store"
 )
 
@@ -233,7 +233,7 @@ func (b *builder) workdirStep(ctx context.Context, st *stage, dir string, change
 	}
 	change(&st.cfg.Config)
 	return b.fileStep(st, key, createdBy, func(rootfs string) error {
-		u, err := run.ResolveUser(rootfs, st.cfg.Config.User)
+		u, err := spec.ResolveUser(rootfs, st.cfg.Config.User)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	mobycontainer "github.com/moby/moby/api/types/container"
 	"github.com/wren-containers/wren/internal/logs"
 	"github.com/wren-containers/wren/internal/run"
+	"github.com/wren-containers/wren/internal/spec"
 	"github.com/wren-containers/wren/internal/store"
 	"go.podman.io/storage/pkg/archive"
 )
@@ -18,9 +19,9 @@ import (
 type (
 	// ContainerCreateRequest is what a user asks of one container: docker
 	// run's flags, or the API's create body, decoded into one shape.
-	ContainerCreateRequest = run.Options
-	ContainerHealthOptions = run.HealthOptions
-	ContainerResources     = run.Resources
+	ContainerCreateRequest = spec.Options
+	ContainerHealthOptions = spec.HealthOptions
+	ContainerResources     = spec.Resources
 	// Container is a container's record.
 	Container              = run.Container
 	ContainerListOptions   = run.ListOptions

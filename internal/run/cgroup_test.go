@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/wren-containers/wren/internal/spec"
 	"github.com/wren-containers/wren/internal/sysinfo"
 )
 
@@ -37,11 +38,11 @@ func read(t *testing.T, path string) string {
 
 func testLimits(t *testing.T) *specs.LinuxResources {
 	t.Helper()
-	l, err := parseResources(&Resources{Memory: "64m", MemoryReservation: "32m", MemorySwap: "128m", CPUs: "0.5", CPUShares: 512, CpusetCpus: "0", PidsLimit: 50, BlkioWeight: 500})
+	l, err := spec.ParseResources(&Resources{Memory: "64m", MemoryReservation: "32m", MemorySwap: "128m", CPUs: "0.5", CPUShares: 512, CpusetCpus: "0", PidsLimit: 50, BlkioWeight: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _ := cgroupHost{v2: true, swap: true, blkioWeight: true}.resources(l)
+	res, _ := spec.CgroupHost{V2: true, Swap: true, BlkioWeight: true}.Resources(l)
 	return res
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/spec"
 	"github.com/wren-containers/wren/internal/store"
 	"github.com/wren-containers/wren/internal/sysinfo"
 	"go.podman.io/storage"
@@ -90,13 +91,13 @@ func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *
 	if _, err := e.checkNetwork(&opts, nil); err != nil {
 		return nil, err
 	}
-	if err := CheckSecurity(&opts.Security, opts.Network); err != nil {
+	if err := spec.CheckSecurity(&opts.Security, opts.Network); err != nil {
 		return nil, err
 	}
-	if err := CheckResources(&opts.Resources); err != nil {
+	if err := spec.CheckResources(&opts.Resources); err != nil {
 		return nil, err
 	}
-	mounts, err := ParseMounts(opts.Volumes, opts.MountSpecs, opts.Tmpfs)
+	mounts, err := spec.ParseMounts(opts.Volumes, opts.MountSpecs, opts.Tmpfs)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +116,7 @@ func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *
 	if mounts, err = e.resolveMounts(&opts, mounts, imageVolumes); err != nil {
 		return nil, err
 	}
-	args, err := Command(&imgCfg.Config, &opts)
+	args, err := spec.Command(&imgCfg.Config, &opts)
 	if err != nil {
 		return nil, err
 	}
@@ -125,15 +126,15 @@ func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *
 		return nil, err
 	}
 	opts.EnvFiles = nil
-	so, err := parseSecurityOpts(opts.Security.SecurityOpt)
+	so, err := spec.ParseSecurityOpts(opts.Security.SecurityOpt)
 	if err != nil {
 		return nil, err
 	}
-	labels, err := hostSELinux.containerLabels(so.labels, opts.Security.Privileged, e.labelsInUse)
+	labels, err := spec.HostSELinux.ContainerLabels(so.Labels, opts.Security.Privileged, e.labelsInUse)
 	if err != nil {
 		return nil, err
 	}
-	idMapping, err := storageIDMapping(&opts.Security)
+	idMapping, err := spec.StorageIDMapping(&opts.Security)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +230,7 @@ func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *
 		// namespace removed (pasta then quits on its own).
 		c.Net = early.net
 	}
-	c.Warnings = append(ResourceWarnings(&opts.Resources), netWarnings...)
+	c.Warnings = append(spec.ResourceWarnings(&opts.Resources), netWarnings...)
 	if err := e.Records.Save(c); err != nil {
 		return nil, err
 	}
@@ -259,7 +260,7 @@ func (e *Engine) prepare(ctx context.Context, c *Container, pendingNetwork bool)
 		return "", nil, err
 	}
 	env = append(env, "HOSTNAME="+c.Options.Hostname)
-	if c.Options.TTY && !hasEnv(env, "TERM") {
+	if c.Options.TTY && !spec.HasEnv(env, "TERM") {
 		env = append(env, "TERM=xterm")
 	}
 	netnsPath, files, err := e.networkFiles(c, pendingNetwork)
@@ -271,25 +272,25 @@ func (e *Engine) prepare(ctx context.Context, c *Container, pendingNetwork bool)
 		return "", nil, err
 	}
 	var defaultUser string
-	if m, _ := parseUsernsMode(c.Options.Security.UsernsMode); m.kind == UsernsKeepID && c.Options.User == "" {
-		k, err := keepIDEntries(e.Records.Path(c.ID), rootfs, m)
+	if m, _ := spec.ParseUsernsMode(c.Options.Security.UsernsMode); m.Kind == spec.UsernsKeepID && c.Options.User == "" {
+		k, err := spec.KeepIDEntries(e.Records.Path(c.ID), rootfs, m)
 		if err != nil {
 			return "", nil, err
 		}
-		defaultUser = k.spec
-		for dest, path := range k.files {
+		defaultUser = k.Spec
+		for dest, path := range k.Files {
 			files[dest] = path
 		}
-		if k.home != "" && !hasEnv(env, "HOME") {
-			env = append(env, "HOME="+k.home)
+		if k.Home != "" && !spec.HasEnv(env, "HOME") {
+			env = append(env, "HOME="+k.Home)
 		}
 	}
 	userSpec := firstNonEmpty(c.Options.User, defaultUser, imgCfg.Config.User)
-	u, err := ResolveUser(rootfs, userSpec)
+	u, err := spec.ResolveUser(rootfs, userSpec)
 	if err != nil {
 		return "", nil, err
 	}
-	owner, group, err := ns.hostIDs(u.Uid, u.Gid)
+	owner, group, err := ns.HostIDs(u.Uid, u.Gid)
 	if err != nil {
 		return "", nil, fmt.Errorf("user %s: %w", userSpec, err)
 	}
@@ -334,15 +335,15 @@ func (e *Engine) rootlessCgroup(c *Container) (string, error) {
 	if !config.Rootless() {
 		return "", nil
 	}
-	l, err := parseResources(&c.Options.Resources)
-	if err != nil || l.empty() {
+	l, err := spec.ParseResources(&c.Options.Resources)
+	if err != nil || l.Empty() {
 		return "", err
 	}
-	h := detectCgroupHost()
-	if h.delegation == nil {
+	h := spec.DetectCgroupHost()
+	if h.Delegation == nil {
 		return "", nil
 	}
-	return delegatedCgroup(sysinfo.CgroupRoot, h.delegation, c.ID)
+	return delegatedCgroup(sysinfo.CgroupRoot, h.Delegation, c.ID)
 }
 
 // labelsInUse are the SELinux labels of every container, whose levels a new one must not take.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/spec"
 )
 
 // MergeEnv builds a container's environment as Docker does: the image's, then
@@ -33,7 +34,7 @@ func MergeEnv(image, envFiles, flags []string, lookup func(string) (string, bool
 	}
 	if _, ok := values["PATH"]; !ok {
 		order = append(order, "PATH")
-		values["PATH"] = DefaultPath
+		values["PATH"] = spec.DefaultPath
 	}
 	out := make([]string, 0, len(order))
 	for _, k := range order {

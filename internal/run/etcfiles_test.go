@@ -40,3 +40,29 @@ func TestResolvConfNetwork(t *testing.T) {
 		t.Errorf("--dns-search . keeps a search line:\n%s", got)
 	}
 }
+
+func TestResolvConf(t *testing.T) {
+	host := []byte("search example.com\nnameserver 127.0.0.53\nnameserver 10.0.0.1\n")
+	if got := string(resolvConf(host, etcOptions{})); got != "search example.com\nnameserver 10.0.0.1\n" {
+		t.Fatalf("got %q", got)
+	}
+	if got := string(resolvConf([]byte("nameserver 127.0.0.1\n"), etcOptions{})); !strings.Contains(got, "nameserver 8.8.8.8") {
+		t.Fatalf("loopback only: got %q", got)
+	}
+	if got := string(resolvConf(host, etcOptions{hostNetwork: true})); got != string(host) {
+		t.Fatalf("host network keeps the host's file: %q", got)
+	}
+}
+
+func TestHostsFileAddHost(t *testing.T) {
+	b, err := hostsFile(etcOptions{hostname: "h", addHosts: []string{"db:10.1.2.3", "v6:[::1]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "10.1.2.3\tdb\n") || !strings.Contains(string(b), "::1\tv6\n") {
+		t.Fatalf("got %q", b)
+	}
+	if _, err := hostsFile(etcOptions{hostname: "h", addHosts: []string{"bad"}}); err == nil {
+		t.Fatal("want an error for --add-host without an address")
+	}
+}

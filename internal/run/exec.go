@@ -11,6 +11,7 @@ import (
 	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/spec"
 )
 
 // ExecOptions are docker exec's flags.
@@ -71,7 +72,7 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, s Streams)
 		return -1, err
 	}
 	if o.User != "" {
-		u, err := ResolveUser(cb.Spec.Root.Path, o.User)
+		u, err := spec.ResolveUser(cb.Spec.Root.Path, o.User)
 		if err != nil {
 			return -1, err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/logs"
+	"github.com/wren-containers/wren/internal/spec"
 )
 
 // Streams connect a container run in the foreground to its caller. Files are
@@ -90,7 +91,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		return -1, err
 	}
 	defer func() { _, _ = e.Store.Storage().Unmount(c.ID, false) }()
-	spec, err := BuildSpec(in)
+	spec, err := spec.BuildSpec(in)
 	if err != nil {
 		return -1, err
 	}

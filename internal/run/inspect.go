@@ -14,6 +14,7 @@ import (
 	mobystorage "github.com/moby/moby/api/types/storage"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/wren-containers/wren/internal/logs"
+	"github.com/wren-containers/wren/internal/spec"
 )
 
 // InspectInput is what describing a container needs beyond its record; the
@@ -291,7 +292,7 @@ func nonNil(s []string) []string {
 
 // inspectResources shows the resource flags in docker's HostConfig units.
 func inspectResources(r *Resources) mobycontainer.Resources {
-	l, _ := parseResources(r)
+	l, _ := spec.ParseResources(r)
 	out := mobycontainer.Resources{
 		Memory:            l.Memory,
 		MemoryReservation: l.MemoryReservation,

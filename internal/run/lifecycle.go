@@ -21,6 +21,7 @@ import (
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/logs"
+	"github.com/wren-containers/wren/internal/spec"
 )
 
 // DefaultStopTimeout is Docker's grace period between the stop signal and SIGKILL.
@@ -99,7 +100,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 			_, _ = e.Store.Storage().Unmount(c.ID, false)
 		}
 	}()
-	spec, err := BuildSpec(in)
+	spec, err := spec.BuildSpec(in)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/spec"
 )
 
 // UpdateOptions are docker update's flags; nil fields are left as they are.
@@ -68,13 +69,13 @@ func (e *Engine) Update(ref string, o UpdateOptions) ([]string, error) {
 		r.BlkioWeight = *o.BlkioWeight
 	}
 	resourcesChanged := r != c.Options.Resources
-	if err := CheckResources(&r); err != nil {
+	if err := spec.CheckResources(&r); err != nil {
 		return nil, err
 	}
 	c.Options.Resources = r
 	var warnings []string
 	if resourcesChanged {
-		warnings = ResourceWarnings(&r)
+		warnings = spec.ResourceWarnings(&r)
 		if c.Running() && len(warnings) == 0 {
 			if err := applyLive(c, &r); err != nil {
 				warnings = append(warnings, fmt.Sprintf("WARNING: the running container's limits were not changed (%v): they take effect when it next starts", err))
@@ -123,7 +124,7 @@ func (e *Engine) setMonitorRestart(c *Container, p bundle.RestartPolicy) error {
 // applyLive writes a running container's new limits into its cgroup, as
 // docker update does.
 func applyLive(c *Container, r *Resources) error {
-	res, err := hostResources(r)
+	res, err := spec.HostResources(r)
 	if err != nil || res == nil {
 		return err
 	}

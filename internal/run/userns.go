@@ -5,6 +5,7 @@ import (
 	"os"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/wren-containers/wren/internal/spec"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,7 +16,7 @@ import (
 // recorded its maps at create, or nil for one that runs in wren's.
 func (e *Engine) containerUserNS(c *Container) (*UserNS, error) {
 	sec := &c.Options.Security
-	if (sec.UsernsMode == "" || sec.UsernsMode == UsernsHost) && len(sec.UIDMaps) == 0 && len(sec.GIDMaps) == 0 {
+	if (sec.UsernsMode == "" || sec.UsernsMode == spec.UsernsHost) && len(sec.UIDMaps) == 0 && len(sec.GIDMaps) == 0 {
 		return nil, nil
 	}
 	sc, err := e.Store.Storage().Container(c.ID)
@@ -33,11 +34,11 @@ func (e *Engine) containerUserNS(c *Container) (*UserNS, error) {
 // directories above its root, files and binds let it through. A container in
 // wren's namespace, or keep-id's (which maps wren's root), needs none of it.
 func (e *Engine) openToForeignRoot(c *Container, ns *UserNS, rootfs string, files map[string]string, mounts []specs.Mount) error {
-	if ns == nil || ns.mapsOwner() {
+	if ns == nil || ns.MapsOwner() {
 		return nil
 	}
 	reach := []string{rootfs}
-	rootUID, rootGID, err := ns.hostIDs(0, 0)
+	rootUID, rootGID, err := ns.HostIDs(0, 0)
 	if err != nil {
 		return fmt.Errorf("--userns: root of the container: %w", err)
 	}
@@ -56,7 +57,7 @@ func (e *Engine) openToForeignRoot(c *Container, ns *UserNS, rootfs string, file
 	if err := e.giveVolumesToRoot(c, rootUID, rootGID); err != nil {
 		return err
 	}
-	if err := makeTraversable(reach); err != nil {
+	if err := spec.MakeTraversable(reach); err != nil {
 		return err
 	}
 	return nil

@@ -3,13 +3,15 @@ package run
 import (
 	"errors"
 	"fmt"
-	mobyevents "github.com/moby/moby/api/types/events"
-	"github.com/wren-containers/wren/internal/events"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
+
+	mobyevents "github.com/moby/moby/api/types/events"
+	"github.com/wren-containers/wren/internal/events"
+	"github.com/wren-containers/wren/internal/spec"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -62,7 +64,7 @@ func (e *Engine) resolveMounts(opts *Options, mounts []Mount, imageVolumes map[s
 			return nil, err
 		}
 		for _, m := range from {
-			if !hasMountAt(mounts, m.Destination) {
+			if !spec.HasMountAt(mounts, m.Destination) {
 				mounts = append(mounts, m)
 			}
 		}
@@ -77,7 +79,7 @@ func (e *Engine) resolveMounts(opts *Options, mounts []Mount, imageVolumes map[s
 			continue
 		}
 		dst = filepath.Clean(dst)
-		if !hasMountAt(mounts, dst) {
+		if !spec.HasMountAt(mounts, dst) {
 			mounts = append(mounts, Mount{Type: MountVolume, Destination: dst, Anonymous: true})
 		}
 	}
@@ -146,7 +148,7 @@ func (e *Engine) mountSpecs(c *Container, rootfs string, uid, gid int) ([]specs.
 			return nil, errdefs.Invalid("mount type %q is not supported", m.Type)
 		}
 		if sm.Type == "bind" {
-			if err := hostSELinux.relabelMount(c.Labels, m, sm.Source); err != nil {
+			if err := spec.HostSELinux.RelabelMount(c.Labels, m, sm.Source); err != nil {
 				return nil, err
 			}
 		}
@@ -253,4 +255,28 @@ func statOwner(fi os.FileInfo) ([2]int, bool) {
 		return [2]int{}, false
 	}
 	return [2]int{int(st.Uid), int(st.Gid)}, true
+}
+
+// volumesFrom takes another container's volumes and binds (not its tmpfs), as
+// --volumes-from c[:ro|rw] does; the mode, when given, replaces theirs.
+func volumesFrom(src *Container, mode string) ([]Mount, error) {
+	var out []Mount
+	for _, m := range src.Options.Mounts {
+		if m.Type == MountTmpfs {
+			continue
+		}
+		switch mode {
+		case "":
+		case "ro":
+			m.ReadOnly = true
+		case "rw":
+			m.ReadOnly = false
+		default:
+			return nil, errdefs.Invalid("invalid mode for --volumes-from: %s", mode)
+		}
+		// The volume is theirs: it is seeded already and must not be chowned again.
+		m.NoCopy, m.Chown = true, false
+		out = append(out, m)
+	}
+	return out, nil
 }

@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"errors"
@@ -17,8 +17,8 @@ type fakeSELinux struct {
 	inUseRead bool
 }
 
-func (f *fakeSELinux) ops() selinuxOps {
-	return selinuxOps{
+func (f *fakeSELinux) ops() SELinuxOps {
+	return SELinuxOps{
 		enabled: func() bool { return f.on },
 		initLabels: func(opts []string) (string, string, error) {
 			f.initOpts = append(f.initOpts, opts)
@@ -52,7 +52,7 @@ func (f *fakeSELinux) inUse() []Labels {
 func TestContainerLabelsWithoutSELinux(t *testing.T) {
 	f := &fakeSELinux{}
 	for _, opts := range [][]string{nil, {"type:spc_t"}, {"disable"}, {"level:s0:c1", "nested"}} {
-		l, err := f.ops().containerLabels(opts, false, f.inUse)
+		l, err := f.ops().ContainerLabels(opts, false, f.inUse)
 		if err != nil || l != (Labels{}) {
 			t.Errorf("%v: %+v %v", opts, l, err)
 		}
@@ -61,14 +61,14 @@ func TestContainerLabelsWithoutSELinux(t *testing.T) {
 	if len(f.initOpts) != 0 || f.inUseRead {
 		t.Fatalf("SELinux consulted while disabled: %v %v", f.initOpts, f.inUseRead)
 	}
-	if err := f.ops().relabelMount(Labels{}, Mount{Relabel: RelabelPrivate, Destination: "/d"}, "/src"); err != nil || len(f.relabeled) != 0 {
+	if err := f.ops().RelabelMount(Labels{}, Mount{Relabel: RelabelPrivate, Destination: "/d"}, "/src"); err != nil || len(f.relabeled) != 0 {
 		t.Fatalf("relabel without SELinux: %v %v", f.relabeled, err)
 	}
 }
 
 func TestContainerLabelsWithSELinux(t *testing.T) {
 	f := &fakeSELinux{on: true}
-	l, err := f.ops().containerLabels([]string{"type:spc_t", "nested", "level:s0:c1,c2"}, false, f.inUse)
+	l, err := f.ops().ContainerLabels([]string{"type:spc_t", "nested", "level:s0:c1,c2"}, false, f.inUse)
 	if err != nil || l.Process != "system_u:system_r:container_t:s0:c1,c2" || l.Mount == "" {
 		t.Fatalf("labels: %+v %v", l, err)
 	}
@@ -85,18 +85,18 @@ func TestContainerLabelsWithSELinux(t *testing.T) {
 		privileged bool
 	}{{[]string{"disable"}, false}, {[]string{"type:x_t"}, true}} {
 		f.initOpts = nil
-		l, err := f.ops().containerLabels(c.opts, c.privileged, f.inUse)
+		l, err := f.ops().ContainerLabels(c.opts, c.privileged, f.inUse)
 		if err != nil || l.Process != "" || l.Mount != "system_u:object_r:container_file_t:s0" || !reflect.DeepEqual(f.initOpts, [][]string{{"disable"}}) {
 			t.Errorf("%+v: %+v %v %v", c, l, err, f.initOpts)
 		}
 	}
-	if _, err := f.ops().containerLabels([]string{"type:bad_t"}, false, f.inUse); err == nil {
+	if _, err := f.ops().ContainerLabels([]string{"type:bad_t"}, false, f.inUse); err == nil {
 		t.Error("SELinux's refusal was not passed on")
 	}
 	// z shares the label, Z keeps it private; other mounts are left alone.
 	l = Labels{Process: "p", Mount: "m"}
 	for _, m := range []Mount{{Relabel: RelabelShared, Destination: "/a"}, {Relabel: RelabelPrivate, Destination: "/b"}, {Destination: "/c"}} {
-		if err := f.ops().relabelMount(l, m, "/src"+m.Destination); err != nil {
+		if err := f.ops().RelabelMount(l, m, "/src"+m.Destination); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,7 +107,7 @@ func TestContainerLabelsWithSELinux(t *testing.T) {
 
 func TestLabelsInSpec(t *testing.T) {
 	l := Labels{Process: "system_u:system_r:container_t:s0:c1,c2", Mount: "system_u:object_r:container_file_t:s0:c1,c2"}
-	s, err := BuildSpec(&SpecInput{Opts: &Options{}, ImageConfig: &v1.ImageConfig{Cmd: []string{"true"}}, Rootfs: t.TempDir(), Labels: l})
+	s, err := BuildSpec(&Input{Opts: &Options{}, ImageConfig: &v1.ImageConfig{Cmd: []string{"true"}}, Rootfs: t.TempDir(), Labels: l})
 	if err != nil {
 		t.Fatal(err)
 	}

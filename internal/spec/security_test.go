@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"os"
@@ -80,7 +80,7 @@ func TestApplySecurity(t *testing.T) {
 	root := testRootfs(t)
 	build := func(sec Security) *specs.Spec {
 		t.Helper()
-		in := &SpecInput{Opts: &Options{Security: sec}, ImageConfig: &v1.ImageConfig{Cmd: []string{"sh"}}, Rootfs: root, Rootless: true}
+		in := &Input{Opts: &Options{Security: sec}, ImageConfig: &v1.ImageConfig{Cmd: []string{"sh"}}, Rootfs: root, Rootless: true}
 		if err := CheckSecurity(&in.Opts.Security, ""); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"bufio"
@@ -35,19 +35,19 @@ const (
 	UsernsAuto   = "auto"
 )
 
-// usernsMode is --userns read.
-type usernsMode struct {
-	kind string // "", host, keep-id or auto
+// UsernsMode is --userns read.
+type UsernsMode struct {
+	Kind string // "", host, keep-id or auto
 	// uid and gid are keep-id's ids inside (the caller's by default).
 	uid, gid *int
 	// size is auto's namespace size (0: enough for the image's users).
 	size uint32
 }
 
-// parseUsernsMode reads --userns: host, keep-id[:uid=N,gid=N], auto[:size=N].
-func parseUsernsMode(s string) (usernsMode, error) {
+// ParseUsernsMode reads --userns: host, keep-id[:uid=N,gid=N], auto[:size=N].
+func ParseUsernsMode(s string) (UsernsMode, error) {
 	kind, opts, hasOpts := strings.Cut(s, ":")
-	m := usernsMode{kind: kind}
+	m := UsernsMode{Kind: kind}
 	switch kind {
 	case "", UsernsHost:
 		if hasOpts {
@@ -143,7 +143,7 @@ func mappedIDs(path string) int {
 // checkUserns refuses --userns and --uidmap/--gidmap values that could never
 // apply here, before anything is made.
 func checkUserns(o *Security) error {
-	m, err := parseUsernsMode(o.UsernsMode)
+	m, err := ParseUsernsMode(o.UsernsMode)
 	if err != nil {
 		return err
 	}
@@ -155,11 +155,11 @@ func checkUserns(o *Security) error {
 	if err != nil {
 		return err
 	}
-	if (len(uids) > 0 || len(gids) > 0) && m.kind != "" {
+	if (len(uids) > 0 || len(gids) > 0) && m.Kind != "" {
 		return errdefs.Invalid("--userns=%s and --uidmap/--gidmap cannot be used together", o.UsernsMode)
 	}
 	rootless := config.Rootless()
-	switch m.kind {
+	switch m.Kind {
 	case UsernsKeepID:
 		if !rootless {
 			return errdefs.Invalid("--userns=keep-id is only supported in rootless mode")
@@ -207,14 +207,14 @@ func hasSubIDs(path, name string) bool {
 	return err == nil && len(r) > 0
 }
 
-// storageIDMapping is what containers-storage is asked at create: nil for wren's
+// StorageIDMapping is what containers-storage is asked at create: nil for wren's
 // own namespace, else the maps, or auto's allocation that it makes and records.
-func storageIDMapping(o *Security) (*types.IDMappingOptions, error) {
-	m, err := parseUsernsMode(o.UsernsMode)
+func StorageIDMapping(o *Security) (*types.IDMappingOptions, error) {
+	m, err := ParseUsernsMode(o.UsernsMode)
 	if err != nil {
 		return nil, err
 	}
-	switch m.kind {
+	switch m.Kind {
 	case UsernsKeepID:
 		uid, gid := keepIDs(m)
 		return &types.IDMappingOptions{
@@ -245,7 +245,7 @@ func storageIDMapping(o *Security) (*types.IDMappingOptions, error) {
 }
 
 // keepIDs are keep-id's uid and gid inside: the options', else the caller's.
-func keepIDs(m usernsMode) (int, int) {
+func keepIDs(m UsernsMode) (int, int) {
 	uid, gid := config.HostUID(), userns.HostGID()
 	if m.uid != nil {
 		uid = *m.uid
@@ -272,8 +272,8 @@ func (u *UserNS) specMaps() (uids, gids []specs.LinuxIDMapping) {
 	return conv(u.UIDMap), conv(u.GIDMap)
 }
 
-// hostIDs are the ids in wren's namespace of uid and gid inside the container.
-func (u *UserNS) hostIDs(uid, gid int) (int, int, error) {
+// HostIDs are the ids in wren's namespace of uid and gid inside the container.
+func (u *UserNS) HostIDs(uid, gid int) (int, int, error) {
 	if u == nil {
 		return uid, gid, nil
 	}
@@ -285,33 +285,33 @@ func (u *UserNS) hostIDs(uid, gid int) (int, int, error) {
 	return hu, hg, err
 }
 
-// keepIDUser is what keep-id gives a container without -u: the user at its own
+// KeepIDUser is what keep-id gives a container without -u: the user at its own
 // uid and gid, an /etc/passwd and /etc/group entry for it when the image has
 // none (written beside the container's record and bound over the image's), and
 // its home as HOME.
-type keepIDUser struct {
-	spec  string            // "uid:gid"
-	files map[string]string // path in the container → file on the host
-	home  string            // HOME, when the entry is wren's
+type KeepIDUser struct {
+	Spec  string            // "uid:gid"
+	Files map[string]string // path in the container → file on the host
+	Home  string            // HOME, when the entry is wren's
 }
 
-func keepIDEntries(dir, rootfs string, m usernsMode) (*keepIDUser, error) {
+func KeepIDEntries(dir, rootfs string, m UsernsMode) (*KeepIDUser, error) {
 	uid, gid := keepIDs(m)
 	name, home := strconv.Itoa(uid), "/"
 	if u, err := user.LookupId(strconv.Itoa(config.HostUID())); err == nil {
 		name, home = u.Username, u.HomeDir
 	}
-	k := &keepIDUser{spec: fmt.Sprintf("%d:%d", uid, gid), files: map[string]string{}}
+	k := &KeepIDUser{Spec: fmt.Sprintf("%d:%d", uid, gid), Files: map[string]string{}}
 	passwd := fmt.Sprintf("%s:*:%d:%d:%s:%s:/bin/sh\n", name, uid, gid, name, home)
-	added, err := addEntry(dir, rootfs, "/etc/passwd", 2, uid, passwd, k.files)
+	added, err := addEntry(dir, rootfs, "/etc/passwd", 2, uid, passwd, k.Files)
 	if err != nil {
 		return nil, err
 	}
 	if added {
-		k.home = home
+		k.Home = home
 	}
 	group := fmt.Sprintf("%s:x:%d:\n", name, gid)
-	if _, err := addEntry(dir, rootfs, "/etc/group", 2, gid, group, k.files); err != nil {
+	if _, err := addEntry(dir, rootfs, "/etc/group", 2, gid, group, k.Files); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -346,18 +346,18 @@ func addEntry(dir, rootfs, path string, idField, id int, line string, files map[
 	return true, nil
 }
 
-// mapsOwner reports whether the namespace maps wren's root, which owns wren's
+// MapsOwner reports whether the namespace maps wren's root, which owns wren's
 // files: a keep-id container does; an auto one does not.
-func (u *UserNS) mapsOwner() bool {
+func (u *UserNS) MapsOwner() bool {
 	_, err := idtools.RawToContainer(0, u.UIDMap)
 	return err == nil
 }
 
-// makeTraversable lets a container whose root is not wren's root reach what it
+// MakeTraversable lets a container whose root is not wren's root reach what it
 // mounts (its root, the per-container files, volumes): each directory above
 // them that wren owns and others may not enter gets o+x, as podman does. Nobody
 // gains a listing or a read, only a path to what the container is given anyway.
-func makeTraversable(paths []string) error {
+func MakeTraversable(paths []string) error {
 	seen := map[string]bool{}
 	for _, p := range paths {
 		for dir := filepath.Dir(p); dir != "/" && !seen[dir]; dir = filepath.Dir(dir) {

@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"os"
@@ -13,23 +13,23 @@ import (
 )
 
 func TestParseUsernsMode(t *testing.T) {
-	ok := map[string]func(usernsMode) bool{
-		"":                      func(m usernsMode) bool { return m.kind == "" },
-		"host":                  func(m usernsMode) bool { return m.kind == UsernsHost },
-		"keep-id":               func(m usernsMode) bool { return m.kind == UsernsKeepID && m.uid == nil && m.gid == nil },
-		"keep-id:uid=10,gid=20": func(m usernsMode) bool { return *m.uid == 10 && *m.gid == 20 },
-		"keep-id:gid=0":         func(m usernsMode) bool { return m.uid == nil && *m.gid == 0 },
-		"auto":                  func(m usernsMode) bool { return m.kind == UsernsAuto && m.size == 0 },
-		"auto:size=4096":        func(m usernsMode) bool { return m.size == 4096 },
+	ok := map[string]func(UsernsMode) bool{
+		"":                      func(m UsernsMode) bool { return m.Kind == "" },
+		"host":                  func(m UsernsMode) bool { return m.Kind == UsernsHost },
+		"keep-id":               func(m UsernsMode) bool { return m.Kind == UsernsKeepID && m.uid == nil && m.gid == nil },
+		"keep-id:uid=10,gid=20": func(m UsernsMode) bool { return *m.uid == 10 && *m.gid == 20 },
+		"keep-id:gid=0":         func(m UsernsMode) bool { return m.uid == nil && *m.gid == 0 },
+		"auto":                  func(m UsernsMode) bool { return m.Kind == UsernsAuto && m.size == 0 },
+		"auto:size=4096":        func(m UsernsMode) bool { return m.size == 4096 },
 	}
 	for in, want := range ok {
-		m, err := parseUsernsMode(in)
+		m, err := ParseUsernsMode(in)
 		if err != nil || !want(m) {
 			t.Errorf("%q: %+v %v", in, m, err)
 		}
 	}
 	for _, bad := range []string{"bogus", "host:x", "keep-id:size=5", "keep-id:uid=-1", "keep-id:uid", "auto:size=0", "auto:uid=3", "nomap", "private", "ns:/proc/1/ns/user"} {
-		if _, err := parseUsernsMode(bad); err == nil {
+		if _, err := ParseUsernsMode(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -81,7 +81,7 @@ func TestParseIDMaps(t *testing.T) {
 func TestUserNSHostIDs(t *testing.T) {
 	ns := &UserNS{UIDMap: keepIDMap(1000, 65537), GIDMap: keepIDMap(1000, 65537)}
 	for _, c := range [][4]int{{1000, 1000, 0, 0}, {0, 0, 1, 1}, {999, 5, 1000, 6}, {1001, 70000, 1001, -1}} {
-		u, g, err := ns.hostIDs(c[0], c[1])
+		u, g, err := ns.HostIDs(c[0], c[1])
 		if c[3] < 0 {
 			if err == nil {
 				t.Errorf("%d:%d: an unmapped id was given a host id", c[0], c[1])
@@ -92,14 +92,14 @@ func TestUserNSHostIDs(t *testing.T) {
 			t.Errorf("%d:%d → %d:%d %v", c[0], c[1], u, g, err)
 		}
 	}
-	if !ns.mapsOwner() {
+	if !ns.MapsOwner() {
 		t.Error("keep-id maps wren's root")
 	}
-	if (&UserNS{UIDMap: []idtools.IDMap{{ContainerID: 0, HostID: 1, Size: 1024}}}).mapsOwner() {
+	if (&UserNS{UIDMap: []idtools.IDMap{{ContainerID: 0, HostID: 1, Size: 1024}}}).MapsOwner() {
 		t.Error("an auto range does not map wren's root")
 	}
 	var none *UserNS
-	if u, g, err := none.hostIDs(5, 6); err != nil || u != 5 || g != 6 {
+	if u, g, err := none.HostIDs(5, 6); err != nil || u != 5 || g != 6 {
 		t.Errorf("no namespace: %d %d %v", u, g, err)
 	}
 }
@@ -152,7 +152,7 @@ func TestMakeTraversable(t *testing.T) {
 	if err := os.Chmod(filepath.Join(top, "a"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := makeTraversable([]string{filepath.Join(closed, "rootfs"), filepath.Join(open, "f")}); err != nil {
+	if err := MakeTraversable([]string{filepath.Join(closed, "rootfs"), filepath.Join(open, "f")}); err != nil {
 		t.Fatal(err)
 	}
 	for dir, want := range map[string]os.FileMode{filepath.Join(top, "a"): 0o701, closed: 0o701, open: 0o755} {
@@ -166,7 +166,7 @@ func TestMakeTraversable(t *testing.T) {
 func TestBuildSpecUserNS(t *testing.T) {
 	rootfs := t.TempDir()
 	ns := &UserNS{UIDMap: keepIDMap(1000, 65537), GIDMap: keepIDMap(1000, 65537)}
-	s, err := BuildSpec(&SpecInput{Opts: &Options{}, ImageConfig: &v1.ImageConfig{Cmd: []string{"true"}, User: "5"}, Rootfs: rootfs, UserNS: ns, DefaultUser: "1000:1000"})
+	s, err := BuildSpec(&Input{Opts: &Options{}, ImageConfig: &v1.ImageConfig{Cmd: []string{"true"}, User: "5"}, Rootfs: rootfs, UserNS: ns, DefaultUser: "1000:1000"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestBuildSpecUserNS(t *testing.T) {
 		t.Fatalf("user %+v", s.Process.User)
 	}
 	// No namespace of its own: none in the spec.
-	s, err = BuildSpec(&SpecInput{Opts: &Options{}, ImageConfig: &v1.ImageConfig{Cmd: []string{"true"}}, Rootfs: rootfs})
+	s, err = BuildSpec(&Input{Opts: &Options{}, ImageConfig: &v1.ImageConfig{Cmd: []string{"true"}}, Rootfs: rootfs})
 	if err != nil {
 		t.Fatal(err)
 	}

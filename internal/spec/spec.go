@@ -1,8 +1,11 @@
-package run
+package spec
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -35,8 +38,8 @@ var (
 	}
 )
 
-// SpecInput is everything the spec is built from.
-type SpecInput struct {
+// Input is everything the spec is built from.
+type Input struct {
 	Opts        *Options
 	ImageConfig *v1.ImageConfig
 	Rootfs      string
@@ -110,7 +113,7 @@ func ResolveUser(rootfs, spec string) (*user.ExecUser, error) {
 }
 
 // BuildSpec makes the OCI runtime spec of a container.
-func BuildSpec(in *SpecInput) (*specs.Spec, error) {
+func BuildSpec(in *Input) (*specs.Spec, error) {
 	opts := in.Opts
 	args, err := Command(in.ImageConfig, opts)
 	if err != nil {
@@ -122,13 +125,13 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 		}
 		args = append([]string{initInContainer, "--"}, args...)
 	}
-	userSpec := firstNonEmpty(opts.User, in.DefaultUser, in.ImageConfig.User)
+	userSpec := cmp.Or(opts.User, in.DefaultUser, in.ImageConfig.User)
 	u, err := ResolveUser(in.Rootfs, userSpec)
 	if err != nil {
 		return nil, err
 	}
 	env := in.Env
-	if !hasEnv(env, "HOME") {
+	if !HasEnv(env, "HOME") {
 		env = append(env, "HOME="+u.Home)
 	}
 	cwd := opts.WorkDir
@@ -185,7 +188,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 		s.Linux.UIDMappings, s.Linux.GIDMappings = in.UserNS.specMaps()
 	}
-	for _, dest := range sortedKeys(in.Files) {
+	for _, dest := range slices.Sorted(maps.Keys(in.Files)) {
 		if mountedAt(in.Mounts, dest) {
 			continue
 		}
@@ -222,7 +225,7 @@ func BuildSpec(in *SpecInput) (*specs.Spec, error) {
 // another user namespace than its own: the host's seen from wren's user
 // namespace, or one wren made (or another container's) seen from a user
 // namespace of the container's own (--userns).
-func foreignNetns(in *SpecInput) bool {
+func foreignNetns(in *Input) bool {
 	host := in.Opts.Network == "host"
 	return (host && in.Rootless) || (in.UserNS != nil && (host || in.NetnsPath != ""))
 }
@@ -272,7 +275,7 @@ func mountedAt(ms []specs.Mount, dst string) bool {
 	return false
 }
 
-func hasEnv(env []string, key string) bool {
+func HasEnv(env []string, key string) bool {
 	for _, kv := range env {
 		if strings.HasPrefix(kv, key+"=") {
 			return true

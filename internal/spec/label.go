@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"fmt"
@@ -18,9 +18,9 @@ type Labels struct {
 	Mount   string `json:"mountLabel,omitempty"`
 }
 
-// selinuxOps is what wren asks of SELinux; tests replace it, since a host
+// SELinuxOps is what wren asks of SELinux; tests replace it, since a host
 // without SELinux cannot show the other side.
-type selinuxOps struct {
+type SELinuxOps struct {
 	enabled func() bool
 	// initLabels picks a process and mount label from label options (go-selinux's
 	// InitLabels: a fresh MCS level unless the options set one).
@@ -30,19 +30,19 @@ type selinuxOps struct {
 	relabel func(path, label string, shared bool) error
 }
 
-var hostSELinux = selinuxOps{
+var HostSELinux = SELinuxOps{
 	enabled:    selinux.GetEnabled,
 	initLabels: label.InitLabels,
 	reserve:    selinux.ReserveLabel,
 	relabel:    label.Relabel,
 }
 
-// containerLabels chooses a new container's labels from its label options
+// ContainerLabels chooses a new container's labels from its label options
 // (--security-opt label=…, without the "label="), as podman does: none without
 // SELinux; the privileged mount label alone with label=disable or --privileged;
 // else a level no container in inUse has, with the options' user, role, type,
 // level and filetype. label=nested only matters to SELinux policy inside.
-func (o selinuxOps) containerLabels(opts []string, privileged bool, inUse func() []Labels) (Labels, error) {
+func (o SELinuxOps) ContainerLabels(opts []string, privileged bool, inUse func() []Labels) (Labels, error) {
 	if !o.enabled() {
 		return Labels{}, nil
 	}
@@ -73,9 +73,9 @@ func (o selinuxOps) containerLabels(opts []string, privileged bool, inUse func()
 	return Labels{Process: p, Mount: m}, nil
 }
 
-// relabelMount gives a z (shared) or Z (private) bind or volume source the
+// RelabelMount gives a z (shared) or Z (private) bind or volume source the
 // container's mount label; nothing without SELinux or a mount label.
-func (o selinuxOps) relabelMount(l Labels, m Mount, source string) error {
+func (o SELinuxOps) RelabelMount(l Labels, m Mount, source string) error {
 	if m.Relabel == "" || l.Mount == "" || !o.enabled() {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"errors"
@@ -18,19 +18,19 @@ func fakeOnlineCPUs(t *testing.T, list string) {
 func TestParseResources(t *testing.T) {
 	fakeOnlineCPUs(t, "0-3")
 
-	l, err := parseResources(&Resources{
+	l, err := ParseResources(&Resources{
 		Memory: "64m", MemoryReservation: "32M", MemorySwap: "128m", CPUs: "0.5",
 		CPUShares: 512, CpusetCpus: "0-1,3", PidsLimit: 100, BlkioWeight: 300,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := limits{Memory: 64 << 20, MemoryReservation: 32 << 20, MemorySwap: 128 << 20, NanoCPUs: 5e8,
+	want := Limits{Memory: 64 << 20, MemoryReservation: 32 << 20, MemorySwap: 128 << 20, NanoCPUs: 5e8,
 		CPUShares: 512, CpusetCpus: "0-1,3", PidsLimit: 100, BlkioWeight: 300}
 	if l != want {
 		t.Fatalf("got %+v, want %+v", l, want)
 	}
-	if l, _ := parseResources(&Resources{Memory: "1g", MemorySwap: "-1", PidsLimit: -1}); l.MemorySwap != -1 || l.PidsLimit != 0 {
+	if l, _ := ParseResources(&Resources{Memory: "1g", MemorySwap: "-1", PidsLimit: -1}); l.MemorySwap != -1 || l.PidsLimit != 0 {
 		t.Fatalf("unlimited: %+v", l)
 	}
 }
@@ -64,28 +64,28 @@ func TestParseResourcesInvalid(t *testing.T) {
 }
 
 func TestResourcesRootlessV1Ignored(t *testing.T) {
-	l := limits{Memory: 64 << 20, PidsLimit: 10}
-	res, warnings := cgroupHost{rootless: true}.resources(l)
+	l := Limits{Memory: 64 << 20, PidsLimit: 10}
+	res, warnings := CgroupHost{Rootless: true}.Resources(l)
 	if res != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "cgroups V1 rootless") {
 		t.Fatalf("got %+v %q", res, warnings)
 	}
-	res, warnings = cgroupHost{rootless: true, v2: true}.resources(l)
+	res, warnings = CgroupHost{Rootless: true, V2: true}.Resources(l)
 	if res != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "delegated") {
-		t.Fatalf("v2 without delegation: got %+v %q", res, warnings)
+		t.Fatalf("v2 without Delegation: got %+v %q", res, warnings)
 	}
 	// No flags, no warning.
-	if res, warnings := (cgroupHost{rootless: true}).resources(limits{}); res != nil || warnings != nil {
+	if res, warnings := (CgroupHost{Rootless: true}).Resources(Limits{}); res != nil || warnings != nil {
 		t.Fatalf("no limits: got %+v %q", res, warnings)
 	}
 }
 
 func TestResourcesApplied(t *testing.T) {
-	l := limits{Memory: 64 << 20, NanoCPUs: 15e8, CPUShares: 512, CpusetCpus: "0", PidsLimit: 10, BlkioWeight: 300}
-	for name, h := range map[string]cgroupHost{
-		"root v1":         {swap: true, blkioWeight: true},
-		"rootless v2 del": {rootless: true, v2: true, swap: true, blkioWeight: true, delegation: &sysinfo.Delegation{Controllers: []string{"memory"}}},
+	l := Limits{Memory: 64 << 20, NanoCPUs: 15e8, CPUShares: 512, CpusetCpus: "0", PidsLimit: 10, BlkioWeight: 300}
+	for name, h := range map[string]CgroupHost{
+		"root v1":         {Swap: true, BlkioWeight: true},
+		"rootless v2 del": {Rootless: true, V2: true, Swap: true, BlkioWeight: true, Delegation: &sysinfo.Delegation{Controllers: []string{"memory"}}},
 	} {
-		res, warnings := h.resources(l)
+		res, warnings := h.Resources(l)
 		if len(warnings) != 0 {
 			t.Fatalf("%s: warnings %q", name, warnings)
 		}
@@ -100,12 +100,12 @@ func TestResourcesApplied(t *testing.T) {
 		}
 	}
 	// A v1 host without swap accounting or BFQ: Docker's warnings, limits kept.
-	res, warnings := cgroupHost{}.resources(limits{Memory: 64 << 20, MemorySwap: 128 << 20, BlkioWeight: 300})
+	res, warnings := CgroupHost{}.Resources(Limits{Memory: 64 << 20, MemorySwap: 128 << 20, BlkioWeight: 300})
 	if len(warnings) != 2 || res.Memory.Swap != nil || res.BlockIO != nil || *res.Memory.Limit != 64<<20 {
 		t.Fatalf("got %+v %q", res, warnings)
 	}
 	// The default swap (twice memory) is no reason to warn.
-	if _, warnings := (cgroupHost{}).resources(limits{Memory: 64 << 20}); len(warnings) != 0 {
+	if _, warnings := (CgroupHost{}).Resources(Limits{Memory: 64 << 20}); len(warnings) != 0 {
 		t.Fatalf("default swap warned: %q", warnings)
 	}
 }

@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"fmt"
@@ -17,14 +17,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// securityOpts is --security-opt read.
-type securityOpts struct {
+// SecurityOpts is --security-opt read.
+type SecurityOpts struct {
 	seccomp         string // "", "unconfined" or a file
 	noNewPrivileges bool
 	apparmor        string
-	// labels are the label= values: disable, nested, user:…, role:…, type:…,
+	// Labels are the label= values: disable, nested, user:…, role:…, type:…,
 	// level:…, filetype:… (see containerLabels).
-	labels []string
+	Labels []string
 }
 
 // apparmorProfiles is where the kernel lists loaded AppArmor profiles; a variable for tests.
@@ -36,7 +36,7 @@ func CheckSecurity(o *Security, network string) error {
 	if _, err := capabilities(o); err != nil {
 		return err
 	}
-	so, err := parseSecurityOpts(o.SecurityOpt)
+	so, err := ParseSecurityOpts(o.SecurityOpt)
 	if err != nil {
 		return err
 	}
@@ -78,8 +78,8 @@ func CheckSecurity(o *Security, network string) error {
 	return nil
 }
 
-func parseSecurityOpts(opts []string) (securityOpts, error) {
-	so := securityOpts{noNewPrivileges: true}
+func ParseSecurityOpts(opts []string) (SecurityOpts, error) {
+	so := SecurityOpts{noNewPrivileges: true}
 	for _, opt := range opts {
 		// Docker takes key=value and, for older clients, key:value.
 		k, v, ok := strings.Cut(opt, "=")
@@ -115,7 +115,7 @@ func parseSecurityOpts(opts []string) (securityOpts, error) {
 			default:
 				return so, errdefs.Invalid("invalid --security-opt %q: label takes disable, nested, user:, role:, type:, level: or filetype:", opt)
 			}
-			so.labels = append(so.labels, v)
+			so.Labels = append(so.Labels, v)
 		default:
 			return so, errdefs.Invalid("invalid --security-opt %q: use seccomp=, no-new-privileges, apparmor= or label=", opt)
 		}
@@ -382,9 +382,9 @@ func addDevice(s *specs.Spec, host, path, perms string, rootless bool) error {
 
 // applySecurity sets the security flags on a spec BuildSpec has made with
 // Docker's defaults.
-func applySecurity(s *specs.Spec, in *SpecInput) error {
+func applySecurity(s *specs.Spec, in *Input) error {
 	o := &in.Opts.Security
-	so, err := parseSecurityOpts(o.SecurityOpt)
+	so, err := ParseSecurityOpts(o.SecurityOpt)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"encoding/csv"
@@ -336,32 +336,8 @@ func checkDuplicates(ms []Mount) error {
 	return nil
 }
 
-// volumesFrom takes another container's volumes and binds (not its tmpfs), as
-// --volumes-from c[:ro|rw] does; the mode, when given, replaces theirs.
-func volumesFrom(src *Container, mode string) ([]Mount, error) {
-	var out []Mount
-	for _, m := range src.Options.Mounts {
-		if m.Type == MountTmpfs {
-			continue
-		}
-		switch mode {
-		case "":
-		case "ro":
-			m.ReadOnly = true
-		case "rw":
-			m.ReadOnly = false
-		default:
-			return nil, errdefs.Invalid("invalid mode for --volumes-from: %s", mode)
-		}
-		// The volume is theirs: it is seeded already and must not be chowned again.
-		m.NoCopy, m.Chown = true, false
-		out = append(out, m)
-	}
-	return out, nil
-}
-
-// hasMountAt reports whether a mount already covers dst exactly.
-func hasMountAt(ms []Mount, dst string) bool {
+// HasMountAt reports whether a mount already covers dst exactly.
+func HasMountAt(ms []Mount, dst string) bool {
 	for _, m := range ms {
 		if m.Destination == dst {
 			return true

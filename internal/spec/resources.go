@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"fmt"
@@ -29,8 +29,8 @@ type Resources struct {
 	BlkioWeight uint16 `json:"blkioWeight,omitempty"`
 }
 
-// limits are Resources read into numbers, in Docker's HostConfig units.
-type limits struct {
+// Limits are Resources read into numbers, in Docker's HostConfig units.
+type Limits struct {
 	Memory, MemoryReservation, MemorySwap int64
 	NanoCPUs                              int64
 	CPUShares                             int64
@@ -39,7 +39,7 @@ type limits struct {
 	BlkioWeight                           uint16
 }
 
-func (l limits) empty() bool { return l == limits{} }
+func (l Limits) Empty() bool { return l == Limits{} }
 
 // minMemory is Docker's smallest memory limit.
 const minMemory = 6 * 1024 * 1024
@@ -58,12 +58,12 @@ var onlineCPUs = func() string {
 
 // CheckResources refuses resource flags Docker would refuse, before anything is made.
 func CheckResources(r *Resources) error {
-	_, err := parseResources(r)
+	_, err := ParseResources(r)
 	return err
 }
 
-func parseResources(r *Resources) (limits, error) {
-	var l limits
+func ParseResources(r *Resources) (Limits, error) {
+	var l Limits
 	size := func(flag, v string) (int64, error) {
 		if v == "" {
 			return 0, nil
@@ -169,31 +169,31 @@ func parseCPUList(s string) (map[int]bool, error) {
 	return out, nil
 }
 
-// cgroupHost is what the host lets wren's caller limit.
-type cgroupHost struct {
-	rootless bool
-	v2       bool
-	// delegation is the user's delegated cgroup v2 subtree, nil without one
+// CgroupHost is what the host lets wren's caller limit.
+type CgroupHost struct {
+	Rootless bool
+	V2       bool
+	// Delegation is the user's delegated cgroup v2 subtree, nil without one
 	// and then noDelegation says why.
-	delegation   *sysinfo.Delegation
-	noDelegation string
-	// swap and blkioWeight: cgroups v1 has memory.memsw and a weight file
+	Delegation   *sysinfo.Delegation
+	NoDelegation string
+	// swap and BlkioWeight: cgroups v1 has memory.memsw and a weight file
 	// only with swap accounting and the BFQ scheduler.
-	swap, blkioWeight bool
+	Swap, BlkioWeight bool
 }
 
-// detectCgroupHost looks at this host's cgroups; a variable for tests.
-var detectCgroupHost = func() cgroupHost {
-	h := cgroupHost{rootless: config.Rootless(), v2: sysinfo.CgroupV2(sysinfo.CgroupRoot)}
-	if h.v2 {
-		if h.rootless {
-			h.delegation, h.noDelegation = sysinfo.UserDelegation(sysinfo.CgroupRoot, sysinfo.SelfCgroup, os.Geteuid())
+// DetectCgroupHost looks at this host's cgroups; a variable for tests.
+var DetectCgroupHost = func() CgroupHost {
+	h := CgroupHost{Rootless: config.Rootless(), V2: sysinfo.CgroupV2(sysinfo.CgroupRoot)}
+	if h.V2 {
+		if h.Rootless {
+			h.Delegation, h.NoDelegation = sysinfo.UserDelegation(sysinfo.CgroupRoot, sysinfo.SelfCgroup, os.Geteuid())
 		}
-		h.swap, h.blkioWeight = true, true
+		h.Swap, h.BlkioWeight = true, true
 		return h
 	}
-	h.swap = exists(sysinfo.CgroupRoot + "/memory/memory.memsw.limit_in_bytes")
-	h.blkioWeight = exists(sysinfo.CgroupRoot+"/blkio/blkio.weight") || exists(sysinfo.CgroupRoot+"/blkio/blkio.bfq.weight")
+	h.Swap = exists(sysinfo.CgroupRoot + "/memory/memory.memsw.limit_in_bytes")
+	h.BlkioWeight = exists(sysinfo.CgroupRoot+"/blkio/blkio.weight") || exists(sysinfo.CgroupRoot+"/blkio/blkio.bfq.weight")
 	return h
 }
 
@@ -202,18 +202,18 @@ func exists(path string) bool {
 	return err == nil
 }
 
-// resources works out the spec's resources and the warnings for what the host
+// Resources works out the spec's resources and the warnings for what the host
 // cannot apply. Rootless without a delegated cgroup v2 subtree nothing applies:
 // libcontainer would fail to set limits on a cgroup it cannot make.
-func (h cgroupHost) resources(l limits) (*specs.LinuxResources, []string) {
-	if l.empty() {
+func (h CgroupHost) Resources(l Limits) (*specs.LinuxResources, []string) {
+	if l.Empty() {
 		return nil, nil
 	}
-	if h.rootless && h.delegation == nil {
-		if !h.v2 {
+	if h.Rootless && h.Delegation == nil {
+		if !h.V2 {
 			return nil, []string{"WARNING: Resource limits are not supported and ignored on cgroups V1 rootless systems: boot with cgroups v2 (systemd.unified_cgroup_hierarchy=1) and a systemd user session that delegates controllers (see wren doctor)"}
 		}
-		return nil, []string{"WARNING: Resource limits are ignored: " + h.noDelegation + ": run wren in a systemd user session with Delegate=yes for user@.service, or in a delegated scope (systemd-run --user --scope -p Delegate=yes wren …); see wren doctor"}
+		return nil, []string{"WARNING: Resource limits are ignored: " + h.NoDelegation + ": run wren in a systemd user session with Delegate=yes for user@.service, or in a delegated scope (systemd-run --user --scope -p Delegate=yes wren …); see wren doctor"}
 	}
 	var warnings []string
 	r := &specs.LinuxResources{}
@@ -231,7 +231,7 @@ func (h cgroupHost) resources(l limits) (*specs.LinuxResources, []string) {
 			swap = 2 * l.Memory
 		}
 		if swap != 0 {
-			if h.swap {
+			if h.Swap {
 				m.Swap = &swap
 			} else if l.MemorySwap != 0 {
 				warnings = append(warnings, "WARNING: Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.")
@@ -256,7 +256,7 @@ func (h cgroupHost) resources(l limits) (*specs.LinuxResources, []string) {
 		r.Pids = &specs.LinuxPids{Limit: &limit}
 	}
 	if l.BlkioWeight > 0 {
-		if h.blkioWeight {
+		if h.BlkioWeight {
 			w := l.BlkioWeight
 			r.BlockIO = &specs.LinuxBlockIO{Weight: &w}
 		} else {
@@ -269,27 +269,27 @@ func (h cgroupHost) resources(l limits) (*specs.LinuxResources, []string) {
 // ResourceWarnings says, one line each, which of a container's resource flags
 // this host will ignore and why.
 func ResourceWarnings(r *Resources) []string {
-	l, err := parseResources(r)
+	l, err := ParseResources(r)
 	if err != nil {
 		return nil
 	}
-	_, w := detectCgroupHost().resources(l)
+	_, w := DetectCgroupHost().Resources(l)
 	return w
 }
 
-// hostResources are the limits of r this host can apply, nil for none.
-func hostResources(r *Resources) (*specs.LinuxResources, error) {
-	l, err := parseResources(r)
+// HostResources are the limits of r this host can apply, nil for none.
+func HostResources(r *Resources) (*specs.LinuxResources, error) {
+	l, err := ParseResources(r)
 	if err != nil {
 		return nil, err
 	}
-	res, _ := detectCgroupHost().resources(l)
+	res, _ := DetectCgroupHost().Resources(l)
 	return res, nil
 }
 
 // applyResources puts the limits the host can apply on the spec.
 func applyResources(s *specs.Spec, r *Resources) error {
-	res, err := hostResources(r)
+	res, err := HostResources(r)
 	if err != nil || res == nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package run
+package spec
 
 import (
 	"os"
@@ -34,38 +34,6 @@ func TestCommand(t *testing.T) {
 		if (err != nil) != c.err || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: got %v, %v; want %v (error %v)", c.name, got, err, c.want, c.err)
 		}
-	}
-}
-
-func TestMergeEnv(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "env")
-	if err := os.WriteFile(file, []byte("# comment\nFROMFILE=1\nA=file\nPASSED\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	lookup := func(k string) (string, bool) {
-		if k == "PASSED" {
-			return "host", true
-		}
-		return "", false
-	}
-	got, err := MergeEnv([]string{"PATH=/bin", "A=image", "B=image"}, []string{file}, []string{"A=flag", "UNSET", "C=x=y"}, lookup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"PATH=/bin", "A=flag", "B=image", "FROMFILE=1", "PASSED=host", "C=x=y"}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("got %v\nwant %v", got, want)
-	}
-	got, _ = MergeEnv(nil, nil, nil, lookup)
-	if !reflect.DeepEqual(got, []string{"PATH=" + DefaultPath}) {
-		t.Fatalf("default PATH: got %v", got)
-	}
-	if _, err := MergeEnv(nil, nil, []string{"=x"}, lookup); err == nil {
-		t.Fatal("an empty key must be refused")
-	}
-	if _, err := MergeEnv(nil, []string{filepath.Join(dir, "missing")}, nil, lookup); err == nil {
-		t.Fatal("a missing env file must be an error")
 	}
 }
 
@@ -117,7 +85,7 @@ func TestResolveUser(t *testing.T) {
 
 func TestBuildSpec(t *testing.T) {
 	root := testRootfs(t)
-	in := &SpecInput{
+	in := &Input{
 		Opts:        &Options{Hostname: "h1", User: "user", WorkDir: "/work/../srv", TTY: true},
 		ImageConfig: &v1.ImageConfig{Cmd: []string{"sh"}},
 		Rootfs:      root,
@@ -165,47 +133,5 @@ func TestBuildSpec(t *testing.T) {
 	in.Opts = &Options{WorkDir: "relative"}
 	if _, err := BuildSpec(in); err == nil {
 		t.Fatal("a relative working directory must be refused")
-	}
-}
-
-func TestResolvConf(t *testing.T) {
-	host := []byte("search example.com\nnameserver 127.0.0.53\nnameserver 10.0.0.1\n")
-	if got := string(resolvConf(host, etcOptions{})); got != "search example.com\nnameserver 10.0.0.1\n" {
-		t.Fatalf("got %q", got)
-	}
-	if got := string(resolvConf([]byte("nameserver 127.0.0.1\n"), etcOptions{})); !strings.Contains(got, "nameserver 8.8.8.8") {
-		t.Fatalf("loopback only: got %q", got)
-	}
-	if got := string(resolvConf(host, etcOptions{hostNetwork: true})); got != string(host) {
-		t.Fatalf("host network keeps the host's file: %q", got)
-	}
-}
-
-func TestHostsFileAddHost(t *testing.T) {
-	b, err := hostsFile(etcOptions{hostname: "h", addHosts: []string{"db:10.1.2.3", "v6:[::1]"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), "10.1.2.3\tdb\n") || !strings.Contains(string(b), "::1\tv6\n") {
-		t.Fatalf("got %q", b)
-	}
-	if _, err := hostsFile(etcOptions{hostname: "h", addHosts: []string{"bad"}}); err == nil {
-		t.Fatal("want an error for --add-host without an address")
-	}
-}
-
-func TestCheckName(t *testing.T) {
-	for _, ok := range []string{"web", "a1", "my_app.v2-x"} {
-		if err := CheckName(ok); err != nil {
-			t.Errorf("%q: %v", ok, err)
-		}
-	}
-	for _, bad := range []string{"a", "-x", "has space", "slash/name", "_x"} {
-		if err := CheckName(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-	if id := NewID(); len(id) != 64 {
-		t.Fatalf("id %q", id)
 	}
 }
