@@ -57,7 +57,9 @@ type Bundle struct {
 	Restart    RestartPolicy `json:"restart"`
 	// StopFile, while present, says the user stopped the container: no restart.
 	StopFile string `json:"stopFile,omitempty"`
-	// ExitCommand runs once the container has ended for good (wren's cleanup).
+	// ExitCommand runs once the container has ended for good (wren's cleanup):
+	// always for a detached container, and for a foreground one when the
+	// wren that waited for it is gone.
 	ExitCommand []string     `json:"exitCommand,omitempty"`
 	Health      *HealthCheck `json:"health,omitempty"`
 	// Events, when set, is where the monitor logs what it sees happen: start,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"sync"
 	"syscall"
@@ -53,6 +54,10 @@ var forwarded = []os.Signal{
 // runForeground runs the container with the monitor's own stdio, as wren run
 // does without -d: a terminal when the spec asks for one, else the fds as they are.
 func runForeground(b *bundle.Bundle) int {
+	caller := os.Getppid()
+	// Output to a caller that is gone fails with EPIPE instead of killing
+	// the monitor, which still owes the container its end.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	sigs := make(chan os.Signal, 32)
 	signal.Notify(sigs, forwarded...)
 	winch := make(chan os.Signal, 1)
@@ -163,6 +168,11 @@ func runForeground(b *bundle.Bundle) int {
 	}
 	_ = bundle.WriteResult(b.ResultFile, res)
 	emitDie(b, code, started)
+	if len(b.ExitCommand) > 0 && os.Getppid() != caller {
+		// The wren that would record the exit and remove the container was
+		// killed: its cleanup is the monitor's, as a detached container's is.
+		_ = exec.Command(b.ExitCommand[0], b.ExitCommand[1:]...).Run()
+	}
 	return code
 }
 

@@ -118,6 +118,12 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		LogLevel:    e.Config.LogLevel,
 		Events:      e.monitorEvents(c, ""),
 	}
+	if c.Options.Remove {
+		// --rm is the monitor's when this wren is killed before the end.
+		if b.ExitCommand, err = e.cleanupCommand(c); err != nil {
+			return -1, err
+		}
+	}
 	var gateR, gateW *os.File
 	var inherited []*os.File // from fd 3 on
 	if waitNet != nil {

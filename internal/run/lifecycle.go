@@ -104,7 +104,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 	if err != nil {
 		return nil, err
 	}
-	wren, err := os.Executable()
+	exitCommand, err := e.cleanupCommand(c)
 	if err != nil {
 		return nil, err
 	}
@@ -126,11 +126,7 @@ func (e *Engine) startDetached(ctx context.Context, c *Container, attach bool) (
 		StdinOnce:   attach && c.Options.Interactive,
 		StopFile:    filepath.Join(dir, stopFile),
 		Events:      e.monitorEvents(c, ""),
-		ExitCommand: []string{wren, "--root", e.Config.Root, "--runroot", e.Config.RunRoot, "--log-level", e.Config.LogLevel,
-			"container", "cleanup", c.ID},
-	}
-	if e.Config.StorageDriver != "" {
-		b.ExitCommand = append(b.ExitCommand[:1], append([]string{"--storage-driver", e.Config.StorageDriver}, b.ExitCommand[1:]...)...)
+		ExitCommand: exitCommand,
 	}
 	firstPublished := 4 // after the ready pipe, fd 3
 	if waitNet != nil {
@@ -262,6 +258,21 @@ func (e *Engine) Cleanup(id string) error {
 		return e.Remove(c)
 	}
 	return nil
+}
+
+// cleanupCommand is what a monitor runs once c has ended for good and no
+// wren waits for it: `wren container cleanup ID` over this engine's paths,
+// which releases what c held and removes it with --rm.
+func (e *Engine) cleanupCommand(c *Container) ([]string, error) {
+	wren, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find wren for the container's cleanup: %w", err)
+	}
+	cmd := []string{wren, "--root", e.Config.Root, "--runroot", e.Config.RunRoot, "--log-level", e.Config.LogLevel}
+	if e.Config.StorageDriver != "" {
+		cmd = append(cmd, "--storage-driver", e.Config.StorageDriver)
+	}
+	return append(cmd, "container", "cleanup", c.ID), nil
 }
 
 // Stop sends the container's stop signal, then SIGKILL after the timeout
