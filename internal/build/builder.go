@@ -77,6 +77,9 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 	if opts.Network == "default" {
 		opts.Network = ""
 	}
+	if _, err := eng.RemoveOrphanBuildContainers(); err != nil {
+		return nil, err
+	}
 	b := &builder{eng: eng, st: eng.Store, opts: &opts, args: newBuildArgs(opts.BuildArgs)}
 	defer func() {
 		for _, f := range b.cleanups {

@@ -73,6 +73,7 @@ func (b *builder) runStep(ctx context.Context, st *stage, c *instructions.RunCom
 		MountSpecs:     rm.specs,
 		Tmpfs:          rm.tmpfs,
 		Pull:           "never",
+		BuildPID:       os.Getpid(),
 	}
 	ctr, err := b.eng.Create(ctx, opts, run.CreateConfig{})
 	if err != nil {

@@ -118,8 +118,9 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		LogLevel:    e.Config.LogLevel,
 		Events:      e.monitorEvents(c, ""),
 	}
-	if c.Options.Remove {
-		// --rm is the monitor's when this wren is killed before the end.
+	if c.Options.Remove || c.Options.BuildPID != 0 {
+		// --rm, and a build's removal of its step, are the monitor's when
+		// this wren is killed before the end.
 		if b.ExitCommand, err = e.cleanupCommand(c); err != nil {
 			return -1, err
 		}

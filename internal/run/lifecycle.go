@@ -254,10 +254,31 @@ func (e *Engine) Cleanup(id string) error {
 		return err
 	}
 	_, _ = e.Store.Storage().Unmount(c.ID, false)
-	if c.Options.Remove {
-		return e.Remove(c)
+	if c.Options.Remove || c.Options.BuildPID != 0 {
+		return e.remove(c, true)
 	}
 	return nil
+}
+
+// RemoveOrphanBuildContainers removes the working containers of builds that
+// are gone (killed between a step's end and its commit): run at each build's
+// start and by builder and system prune. It returns their IDs.
+func (e *Engine) RemoveOrphanBuildContainers() ([]string, error) {
+	all, err := e.Records.List()
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, c := range all {
+		if c.Options.BuildPID == 0 || c.Running() || buildRuns(c) {
+			continue
+		}
+		if err := e.RemoveByRef(c.ID, RemoveOptions{Force: true, Volumes: true}); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+			return removed, err
+		}
+		removed = append(removed, c.ID)
+	}
+	return removed, nil
 }
 
 // cleanupCommand is what a monitor runs once c has ended for good and no

@@ -52,6 +52,9 @@ func (r *Records) ListContainers(opts ListOptions) ([]*Container, error) {
 	everyState := opts.All || opts.Last > 0 || len(f.values["status"]) > 0
 	out := make([]*Container, 0, len(all))
 	for _, c := range all {
+		if c.Options.BuildPID != 0 {
+			continue
+		}
 		if !everyState && c.State.Status != StateRunning && c.State.Status != StatePaused && c.State.Status != StateRestarting {
 			continue
 		}

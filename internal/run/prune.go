@@ -27,7 +27,7 @@ func (e *Engine) Prune(filters []string) (*PruneReport, error) {
 	}
 	rep := &PruneReport{Deleted: []string{}}
 	for _, c := range all {
-		if !stopped(c) || !match(c) {
+		if !stopped(c) || !match(c) || buildRuns(c) {
 			continue
 		}
 		unlock, err := e.Records.Lock(c.ID)
@@ -52,6 +52,12 @@ func (e *Engine) Prune(filters []string) (*PruneReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// buildRuns reports whether c is a working container of a build that still
+// runs: between its step's end and its commit, it is the build's to remove.
+func buildRuns(c *Container) bool {
+	return c.Options.BuildPID != 0 && processAlive(c.Options.BuildPID)
 }
 
 func stopped(c *Container) bool {

@@ -83,6 +83,10 @@ type Options struct {
 	// NoImageVolumes leaves the image's VOLUMEs unmounted: a build's RUN
 	// writes into the image's own filesystem there, as BuildKit's does.
 	NoImageVolumes bool `json:",omitempty"`
+	// BuildPID marks a build's working container (a RUN step) with the pid of
+	// the wren that builds: ps hides it, as Docker's intermediate containers
+	// are, and what a killed build leaves is removed (see run's build cleanup).
+	BuildPID int `json:",omitempty"`
 
 	Security  Security
 	Resources Resources

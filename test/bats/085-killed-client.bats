@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # A killed command leaves nothing behind (issue 19): a foreground --rm
-# container whose wren is killed is still removed at its end, by its monitor.
+# container whose wren is killed is still removed at its end, by its monitor,
+# and so is the step container of a build killed during a RUN.
 
 load helpers
 
@@ -21,6 +22,7 @@ setup() {
 teardown() {
 	tmux kill-session -t "$session" 2>/dev/null || true
 	rm_containers "$name"
+	rm_images "$name"
 }
 
 # running_id NAME: the full ID of container NAME once it runs (waits up to 10 s).
@@ -73,4 +75,40 @@ assert_gone() {
 	[ -n "$client" ]
 	kill -9 "$client"
 	assert_gone "$name" "$id"
+}
+
+# containers_total: every container record of this user's store, a build's
+# hidden working containers included (system df counts them; ps does not).
+containers_total() {
+	wren system df --format '{{.Type}} {{.TotalCount}}' | awk '$1 == "Containers" { print $2 }'
+}
+
+@test "kill -9 of build during a RUN: its step container is hidden from ps, then removed" {
+	local ctx=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$ctx"
+	printf 'FROM %s\nRUN sleep 2\n' "$KC_IMAGE" >"$ctx/Dockerfile"
+	"$WREN_BINARY" build -t "$name" "$ctx" >/dev/null 2>&1 3>&- &
+	local client=$! i
+	for i in $(seq 100); do
+		[ "$(containers_total)" = 1 ] && break
+		sleep 0.1
+	done
+	run -0 containers_total
+	assert_output 1
+	# Docker's intermediate containers are not the user's: ps -a leaves it out.
+	run -0 wren ps -aq
+	assert_output ""
+	kill -9 "$client"
+	wait "$client" || true
+	for i in $(seq 100); do
+		[ "$(containers_total)" = 0 ] && break
+		sleep 0.1
+	done
+	run -0 containers_total
+	assert_output 0
+	run -1 pgrep -f "$WREN_ROOT/containers/"
+	printf 'FROM %s\nRUN echo again\n' "$KC_IMAGE" >"$ctx/Dockerfile"
+	run -0 wren build -q -t "$name" "$ctx"
+	run -0 wren run --rm "$name" echo next
+	assert_output next
 }
