@@ -4,6 +4,8 @@ package main
 import (
 	"os"
 
+	"github.com/wren-containers/wren/internal/trace"
+
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"go.podman.io/storage/pkg/reexec"
 )
@@ -13,9 +15,11 @@ func main() {
 	if reexec.Init() {
 		return
 	}
+	trace.Mark("main")
 	g := &cli.Globals{}
 	root := newRootCommand(g)
 	err := root.Execute()
 	g.Close()
+	trace.Mark("exit")
 	os.Exit(cli.PrintError(os.Stderr, err))
 }

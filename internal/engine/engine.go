@@ -3,6 +3,8 @@ package engine
 import (
 	"sync"
 
+	"github.com/wren-containers/wren/internal/trace"
+
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/network"
 	"github.com/wren-containers/wren/internal/run"
@@ -49,10 +51,12 @@ func (e *Engine) runtime() (*run.Engine, error) {
 	if err := userns.Enter(); err != nil {
 		return nil, err
 	}
+	trace.Mark("store: open")
 	st, err := store.Open(e.cfg)
 	if err != nil {
 		return nil, err
 	}
+	trace.Mark("store: opened")
 	e.st, e.rt = st, run.NewEngine(e.cfg, st)
 	return e.rt, nil
 }

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wren-containers/wren/internal/trace"
+
 	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/bundle"
@@ -24,6 +26,7 @@ import (
 // process exit code: the container's, or Docker's 125/126/127 for a failure to
 // start it. A detached bundle reports its start on fd 3 and runs on alone.
 func Main(args []string) int {
+	trace.Mark("monitor: main")
 	if len(args) != 2 || args[0] != "run" {
 		fmt.Fprintln(os.Stderr, "usage: wren-monitor run BUNDLE")
 		return errdefs.CodeWrenError
@@ -100,6 +103,7 @@ func runForeground(b *bundle.Bundle) int {
 	rt := &runtime.Runtime{StateDir: b.StateDir, Rootless: b.Rootless, BeforeExec: networkGate(b)}
 	var task *runtime.Task
 	var err error
+	trace.Mark("monitor: libcontainer start")
 	if b.Exec {
 		task, err = rt.Exec(b.ID, b.Spec.Process, stdio, width, height)
 	} else {
@@ -114,6 +118,7 @@ func runForeground(b *bundle.Bundle) int {
 		return code
 	}
 	started := time.Now().UTC()
+	trace.Mark("monitor: container process runs")
 	_ = bundle.WriteResult(b.ResultFile, &bundle.Result{MonitorPid: os.Getpid(), Pid: task.Pid(), Running: true, StartedAt: started})
 	emit(b, mobyevents.ActionStart, nil)
 
@@ -156,6 +161,7 @@ func runForeground(b *bundle.Bundle) int {
 		}
 	}()
 	code, err := task.Wait()
+	trace.Mark("monitor: container exited")
 	output.Wait()
 	oom := task.OOMKilled()
 	_ = task.Destroy()
@@ -167,6 +173,7 @@ func runForeground(b *bundle.Bundle) int {
 		res.Error = err.Error()
 	}
 	_ = bundle.WriteResult(b.ResultFile, res)
+	trace.Mark("monitor: result written")
 	emitDie(b, code, started)
 	if len(b.ExitCommand) > 0 && os.Getppid() != caller {
 		// The wren that would record the exit and remove the container was

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wren-containers/wren/internal/trace"
+
 	mobyevents "github.com/moby/moby/api/types/events"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/sirupsen/logrus"
@@ -105,6 +107,7 @@ func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *
 	if err != nil {
 		return nil, err
 	}
+	trace.Mark("create: image resolved")
 	netWarnings, err := e.checkNetwork(&opts, imgCfg.Config.ExposedPorts)
 	if err != nil {
 		return nil, err
@@ -181,6 +184,7 @@ func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *
 		}
 		return nil, fmt.Errorf("create container layer: %w", err)
 	}
+	trace.Mark("create: layer made")
 	defer func() {
 		if retErr != nil {
 			_ = e.Store.Storage().DeleteContainer(id)
@@ -234,6 +238,7 @@ func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *
 	if err := e.Records.Save(c); err != nil {
 		return nil, err
 	}
+	trace.Mark("create: record saved")
 	e.emit(c, mobyevents.ActionCreate, nil)
 	return c, nil
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/wren-containers/wren/internal/trace"
+
 	"github.com/sirupsen/logrus"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
@@ -75,6 +77,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 			if err := e.Remove(c); err != nil && retErr == nil {
 				retErr = err
 			}
+			trace.Mark("run: removed")
 		}
 	}()
 	monitorPath, err := bundle.MonitorPath()
@@ -86,10 +89,12 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	if err != nil {
 		return -1, err
 	}
+	trace.Mark("run: network begun")
 	_, in, err := e.prepare(ctx, c, waitNet != nil)
 	if err != nil {
 		return -1, err
 	}
+	trace.Mark("run: root mounted, spec inputs ready")
 	defer func() { _, _ = e.Store.Storage().Unmount(c.ID, false) }()
 	spec, err := spec.BuildSpec(in)
 	if err != nil {
@@ -150,8 +155,10 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 		return -1, err
 	}
 	_ = os.Remove(b.ResultFile)
+	trace.Mark("run: bundle written, starting wren-monitor")
 
 	res, err := runMonitor(monitorPath, bundlePath, b.ResultFile, s, c.Options.Interactive, inherited, func(pid int) {
+		trace.Mark("run: wren-monitor started")
 		c.Net.closePublished()
 		// Recorded for --rm too: ps lists it, and kill, stop and exec reach it.
 		c.State = State{Status: StateRunning, MonitorPid: pid, BootID: bootID(), StartedAt: time.Now().UTC()}
@@ -166,6 +173,7 @@ func (e *Engine) RunForeground(ctx context.Context, c *Container, s Streams) (co
 	if err != nil {
 		return -1, err
 	}
+	trace.Mark("run: wren-monitor ended")
 	if err := e.teardownNetwork(c); err != nil {
 		logrus.Warnf("container %s: %v", c.ID[:12], err)
 	}

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"unsafe"
 
+	"github.com/wren-containers/wren/internal/trace"
+
 	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -73,6 +75,7 @@ func Enter() error {
 		return err
 	}
 	os.Setenv(envReexec, "1")
+	trace.Mark("userns: re-exec into the namespace")
 	if err := syscall.Exec("/proc/self/exe", os.Args, os.Environ()); err != nil {
 		return fmt.Errorf("re-exec into the user namespace: %w", err)
 	}
