@@ -87,7 +87,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, req ContainerCreateRequest
 }
 
 // ContainerStart starts a container under its monitor and returns once its
-// process runs; a running container is left as it is.
+// process runs; a running container is left as it is (ErrNotModified).
 func (e *Engine) ContainerStart(ctx context.Context, ref string) (*Container, error) {
 	rt, err := e.runtime()
 	if err != nil {
@@ -151,6 +151,7 @@ func (e *Engine) ContainerResize(ctx context.Context, ref string, ws WinSize) er
 
 // ContainerStop sends the stop signal, then SIGKILL after timeout seconds
 // (the container's own, or Docker's 10, when nil).
+// A container that does not run is left as it is (ErrNotModified).
 func (e *Engine) ContainerStop(ctx context.Context, ref string, timeout *int) (*Container, error) {
 	rt, err := e.runtime()
 	if err != nil {

@@ -11,6 +11,12 @@ var (
 	ErrConflict  = errors.New("conflict")
 	ErrInvalid   = errors.New("invalid argument")
 	ErrAmbiguous = errors.New("ambiguous")
+	// ErrNotModified: the change asked for is already so (start of a running
+	// container, stop of a stopped one). The CLI treats it as done; the API
+	// answers 304, as Docker's does.
+	ErrNotModified = errors.New("not modified")
+	// ErrUnauthorized: a registry refused the credentials, or there were none.
+	ErrUnauthorized = errors.New("unauthorized")
 )
 
 // NotFound wraps ErrNotFound with a message of its own.
@@ -31,6 +37,16 @@ func Invalid(format string, args ...any) error {
 // Ambiguous wraps ErrAmbiguous with a message of its own.
 func Ambiguous(format string, args ...any) error {
 	return &kindError{kind: ErrAmbiguous, msg: fmt.Sprintf(format, args...)}
+}
+
+// NotModified wraps ErrNotModified with a message of its own.
+func NotModified(format string, args ...any) error {
+	return &kindError{kind: ErrNotModified, msg: fmt.Sprintf(format, args...)}
+}
+
+// Unauthorized wraps ErrUnauthorized with a message of its own.
+func Unauthorized(format string, args ...any) error {
+	return &kindError{kind: ErrUnauthorized, msg: fmt.Sprintf(format, args...)}
 }
 
 // kindError carries a kind for errors.Is without repeating the kind in its text.

@@ -29,7 +29,7 @@ const DefaultStopTimeout = 10
 
 // Start starts a created or exited container under its own wren-monitor and
 // returns once the container's process runs (or failed to). A running
-// container is left as it is, as Docker does.
+// container is left as it is, with an ErrNotModified, as Docker's 304.
 func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
 	c, unlock, err := e.Records.LookupLocked(ref)
 	if err != nil {
@@ -39,7 +39,7 @@ func (e *Engine) Start(ctx context.Context, ref string) (*Container, error) {
 	defer e.DropEarlyNetwork(c.ID)
 	defer unlock()
 	if c.State.Status == StateRunning || c.State.Status == StateRestarting || c.State.Status == StatePaused {
-		return c, nil
+		return c, errdefs.NotModified("container %s is already started", c.ID[:12])
 	}
 	if _, err := e.startDetached(ctx, c, false); err != nil {
 		return c, err
@@ -298,14 +298,14 @@ func (e *Engine) cleanupCommand(c *Container) ([]string, error) {
 
 // Stop sends the container's stop signal, then SIGKILL after the timeout
 // (Docker's 10 s unless set), and waits for it to end. A container that is not
-// running is left as it is.
+// running is left as it is, with an ErrNotModified, as Docker's 304.
 func (e *Engine) Stop(ctx context.Context, ref string, timeout *int) (_ *Container, retErr error) {
 	c, err := e.Records.Lookup(ref)
 	if err != nil {
 		return nil, err
 	}
 	if !c.Running() && c.State.Status != StateRestarting {
-		return c, nil
+		return c, errdefs.NotModified("container %s is already stopped", c.ID[:12])
 	}
 	// The stop file tells the monitor not to apply the restart policy; a
 	// container between two restarts ends as soon as its monitor sees it.
@@ -374,7 +374,7 @@ func (e *Engine) Kill(ref, sigName string) (*Container, error) {
 
 // Restart stops the container if it runs and starts it again.
 func (e *Engine) Restart(ctx context.Context, ref string, timeout *int) (*Container, error) {
-	if _, err := e.Stop(ctx, ref, timeout); err != nil {
+	if _, err := e.Stop(ctx, ref, timeout); err != nil && !errors.Is(err, errdefs.ErrNotModified) {
 		return nil, err
 	}
 	c, err := e.Start(ctx, ref)

@@ -116,7 +116,8 @@ func eachContainer(cmd *cobra.Command, g *cli.Globals, refs []string, fn func(*e
 	eng := g.Engine()
 	var errs []error
 	for _, ref := range refs {
-		if err := fn(eng, ref); err != nil {
+		// Already so (start of a running container): done, as docker says.
+		if err := fn(eng, ref); err != nil && !errors.Is(err, errdefs.ErrNotModified) {
 			errs = append(errs, err)
 			continue
 		}
