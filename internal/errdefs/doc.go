@@ -1,4 +1,5 @@
 // Package errdefs names the kinds of failure wren reports (not found, conflict,
-// invalid input, a container's own exit status) so the CLI can map them to Docker's
-// exit codes and the API server to HTTP status codes, each in one place.
+// invalid input, not modified, a container's own exit status, …). The CLI maps
+// them to Docker's exit codes with Code and the API server to Docker's HTTP
+// statuses with HTTPStatus, each in this one place.
 package errdefs

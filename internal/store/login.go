@@ -37,7 +37,7 @@ func RegistryHost(server string) (string, error) {
 
 // Login checks the credentials against the registry and, only if it accepts
 // them, stores them for later pulls and pushes. Wrong credentials are
-// errdefs.ErrInvalid and change nothing on disk.
+// errdefs.ErrUnauthorized (Docker answers 401) and change nothing on disk.
 func Login(ctx context.Context, server string, opts LoginOptions) (string, error) {
 	host, err := RegistryHost(server)
 	if err != nil {
@@ -56,7 +56,7 @@ func Login(ctx context.Context, server string, opts LoginOptions) (string, error
 	if err := docker.CheckAuth(ctx, sys, opts.Username, opts.Password, host); err != nil {
 		var unauthorized docker.ErrUnauthorizedForCredentials
 		if errors.As(err, &unauthorized) {
-			return "", errdefs.Invalid("login %s: unauthorized: incorrect username or password", host)
+			return "", errdefs.Unauthorized("login %s: unauthorized: incorrect username or password", host)
 		}
 		return "", fmt.Errorf("login %s: %w", host, err)
 	}

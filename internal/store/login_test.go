@@ -56,7 +56,7 @@ func TestLoginLogout(t *testing.T) {
 	ctx := context.Background()
 	authFile := filepath.Join(t.TempDir(), "auth.json")
 	opts := LoginOptions{RegistryOptions: RegistryOptions{AuthFile: authFile}, Username: "alice", Password: "wrong"}
-	if _, err := Login(ctx, host, opts); !errors.Is(err, errdefs.ErrInvalid) || !strings.Contains(err.Error(), "incorrect username or password") {
+	if _, err := Login(ctx, host, opts); !errors.Is(err, errdefs.ErrUnauthorized) || !strings.Contains(err.Error(), "incorrect username or password") {
 		t.Errorf("wrong password: %v", err)
 	}
 	if _, err := os.Stat(authFile); !os.IsNotExist(err) {
