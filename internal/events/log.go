@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/events"
-	"golang.org/x/sys/unix"
+	"github.com/wren-containers/wren/internal/lockfile"
 )
 
 // Message is one event, in the Engine API's shape.
@@ -85,12 +85,8 @@ func (l *Log) Write(m Message) error {
 // while this one waited.
 func (l *Log) openLocked() (*os.File, error) {
 	for {
-		f, err := os.OpenFile(l.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		f, err := lockfile.OpenLocked(l.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
 		if err != nil {
-			return nil, err
-		}
-		if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-			f.Close()
 			return nil, err
 		}
 		if sameFile(f, l.Path) {

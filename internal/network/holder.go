@@ -3,6 +3,7 @@ package network
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/wren-containers/wren/internal/lockfile"
 	"github.com/wren-containers/wren/internal/netns"
 	"github.com/wren-containers/wren/internal/portfwd"
 	"golang.org/x/sys/unix"
@@ -45,14 +47,11 @@ var HolderArgs = func(runDir string) []string { return []string{"network", "dns-
 
 // holderRunning reports whether a holder holds the lock.
 func (m *Manager) holderRunning() bool {
-	f, err := os.OpenFile(filepath.Join(m.RunDir, holderLockFile), os.O_CREATE|os.O_RDWR, 0o600)
+	unlock, err := lockfile.TryLock(filepath.Join(m.RunDir, holderLockFile))
 	if err != nil {
-		return false
+		return errors.Is(err, lockfile.ErrLocked)
 	}
-	defer f.Close()
-	if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
-		return true
-	}
+	unlock()
 	return false
 }
 
@@ -112,15 +111,15 @@ func (m *Manager) stopHolder() {
 // container has been attached for linger, when it removes the namespace.
 func ServeDNS(runDir string, linger time.Duration) error {
 	m := &Manager{RunDir: runDir}
-	lock, err := os.OpenFile(filepath.Join(runDir, holderLockFile), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return err
-	}
-	defer lock.Close()
-	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	unlockHolder, err := lockfile.TryLock(filepath.Join(runDir, holderLockFile))
+	if errors.Is(err, lockfile.ErrLocked) {
 		fmt.Println(holderReady) // another holder serves already
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	defer unlockHolder()
 	path := m.NamespacePath()
 	var nsIno uint64
 	var udp net.PacketConn
@@ -183,7 +182,7 @@ func ServeDNS(runDir string, linger time.Duration) error {
 			if idleSince.IsZero() {
 				idleSince = now
 			}
-			if now.Sub(idleSince) >= linger && m.retire(lock) {
+			if now.Sub(idleSince) >= linger && m.retire(unlockHolder) {
 				return shutdown(servers, pidFile, relayFile)
 			}
 		}
@@ -196,7 +195,7 @@ const holderTick = 2 * time.Second
 // retire removes the unused namespace and pasta under the run lock, unless
 // an attach came meanwhile. The holder lock goes before the run lock, so an
 // attach waiting for it starts a new holder instead of trusting this one.
-func (m *Manager) retire(holderLock *os.File) bool {
+func (m *Manager) retire(releaseHolder func()) bool {
 	unlock, err := m.lockRun()
 	if err != nil {
 		return false
@@ -209,7 +208,7 @@ func (m *Manager) retire(holderLock *os.File) bool {
 	for _, f := range []string{holderPidFile, holderRelayFile} {
 		_ = os.Remove(filepath.Join(m.RunDir, f))
 	}
-	holderLock.Close()
+	releaseHolder()
 	return true
 }
 

@@ -17,7 +17,7 @@ import (
 
 	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"golang.org/x/sys/unix"
+	"github.com/wren-containers/wren/internal/lockfile"
 )
 
 // namePattern is Docker's rule for network names.
@@ -87,20 +87,7 @@ func CheckCreate(o *CreateOptions) error {
 // until the returned function is called.
 func (s *Store) Lock() (func(), error) { return lockDir(s.Dir) }
 
-func lockDir(dir string) (func(), error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
-}
+func lockDir(dir string) (func(), error) { return lockfile.LockIn(dir, lockFile) }
 
 // Create makes a network; its name must be new.
 func (s *Store) Create(o CreateOptions) (*Network, error) {

@@ -2,12 +2,10 @@ package run
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	mobyevents "github.com/moby/moby/api/types/events"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"golang.org/x/sys/unix"
+	"github.com/wren-containers/wren/internal/lockfile"
 )
 
 // Rename gives the container ref names a new name. containers-storage holds
@@ -84,18 +82,7 @@ func (e *Engine) nameTaken(name string) (bool, error) {
 // LockNames serializes giving out container names: rename holds it from its
 // check to its change, and so must whatever else names a container.
 func (r *Records) LockNames() (unlock func(), err error) {
-	if err := os.MkdirAll(r.Dir, 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(filepath.Join(r.Dir, ".names.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
+	return lockfile.LockIn(r.Dir, ".names.lock")
 }
 
 func trimSlash(name string) string {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/wren-containers/wren/internal/bundle"
-	"golang.org/x/sys/unix"
+	"github.com/wren-containers/wren/internal/lockfile"
 )
 
 // Files in a container's directory besides its record.
@@ -90,18 +90,12 @@ func stateFromResult(prev State, res *bundle.Result) State {
 // Lock takes the container's lock, which every change of its record holds, so
 // concurrent wren processes change one container one at a time.
 func (r *Records) Lock(id string) (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(r.Path(id), lockFile), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, errNoSuchContainer(id)
-		}
-		return nil, err
+	// Not LockIn: a missing directory is a removed container, not one to make.
+	unlock, err = lockfile.Lock(filepath.Join(r.Path(id), lockFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, errNoSuchContainer(id)
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
+	return unlock, err
 }
 
 var (

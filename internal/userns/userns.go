@@ -24,6 +24,7 @@ import (
 	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/lockfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -110,14 +111,11 @@ func EnsurePause() (int, error) {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return 0, fmt.Errorf("create runtime directory: %w", err)
 	}
-	lock, err := os.OpenFile(file+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	unlock, err := lockfile.Lock(file + ".lock")
 	if err != nil {
 		return 0, err
 	}
-	defer lock.Close()
-	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
-		return 0, err
-	}
+	defer unlock()
 	if pid := PausePID(); pid > 0 {
 		return pid, nil
 	}

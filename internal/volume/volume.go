@@ -16,7 +16,7 @@ import (
 	mobyvolume "github.com/moby/moby/api/types/volume"
 	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"golang.org/x/sys/unix"
+	"github.com/wren-containers/wren/internal/lockfile"
 )
 
 // DriverLocal is the only driver: a directory, or a mount described by its options.
@@ -117,20 +117,7 @@ func NewName() string {
 
 // Lock holds the volumes directory against concurrent creates and removals
 // until the returned function is called.
-func (s *Store) Lock() (func(), error) {
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(filepath.Join(s.Dir, lockFile), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
-}
+func (s *Store) Lock() (func(), error) { return lockfile.LockIn(s.Dir, lockFile) }
 
 // Create makes a volume, or returns the one of that name as Docker does. The
 // second result says whether it was made now.
