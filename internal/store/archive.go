@@ -63,24 +63,30 @@ func (s *Store) save(ctx context.Context, w io.Writer, names []string, opts Save
 	var items []*item
 	byID := map[string]*item{}
 	for _, n := range names {
-		img, err := s.LookupImage(n)
+		stored, matched, err := s.find(n)
 		if err != nil {
 			return err
 		}
-		it := byID[img.ID]
+		it := byID[stored.ID]
 		if it == nil {
-			it = &item{img: img}
-			byID[img.ID] = it
+			it = &item{img: s.newImage(stored)}
+			byID[stored.ID] = it
 			items = append(items, it)
 		}
-		stored, err := s.store.Image(img.ID)
-		if err != nil {
-			return err
-		}
-		if s.matchingName(stored, n) == "" {
+		// The archive carries the stored tag the name meant (for a short name
+		// through registries.conf, the registry it came from); an ID, none.
+		if matched == "" {
 			continue
 		}
-		if named, err := ParseReference(n); err == nil {
+		// A name@digest is no tag, in docker's archives too.
+		typed, err := ParseReference(n)
+		if err != nil {
+			continue
+		}
+		if _, digested := typed.(reference.Digested); digested {
+			continue
+		}
+		if named, err := reference.ParseNormalizedNamed(matched); err == nil {
 			if t, ok := named.(reference.NamedTagged); ok {
 				it.tags = append(it.tags, t)
 			}

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wren-containers/wren/internal/errdefs"
@@ -25,56 +26,90 @@ type RemoveReport struct {
 	Deleted []string
 }
 
-// RemoveImage is docker rmi for one argument. Named by a name that the image
-// has beside others, it only untags; named by its last name or by ID, the
-// image is deleted. An image a container uses is a conflict unless Force.
+// RemoveImage is docker rmi for one argument, with the rules of docker's
+// daemon. An image's references, in docker's sense, are its names and the
+// repository digests recorded for it (repo@sha256:…). Named by a reference,
+// that reference is untagged, with its repository's digests when it was the
+// repository's last tag; the image is deleted only when no reference is left.
+// Named by ID, every reference goes and the image is deleted; unless Force,
+// that is a conflict when the references are more than one tag or span
+// repositories. An image a container uses is a conflict unless Force, and is
+// never deleted: its containers' layers stand on it, so Force only takes its
+// references away.
 func (s *Store) RemoveImage(nameOrID string, opts RemoveOptions) (rep *RemoveReport, err error) {
-	img, err := s.lookup(nameOrID)
+	img, byName, err := s.find(nameOrID)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { s.emitRemoval(img.ID, rep) }()
-	rep = &RemoveReport{}
-	byName := s.matchingName(img, nameOrID)
-	// A repo@digest name is not a tag: removing the last tag removes the image,
-	// as in Docker, and takes the digest names with it.
-	if byName != "" && len(img.Names) > 1 && (countTags(img.Names) > 1 || !isTag(byName)) {
-		if err := s.store.RemoveNames(img.ID, []string{byName}); err != nil {
-			return nil, fmt.Errorf("untag %s: %w", nameOrID, err)
-		}
-		rep.Untagged = append(rep.Untagged, FamiliarName(byName))
-		return rep, nil
-	}
 	users, err := s.containersUsing(img.ID)
 	if err != nil {
 		return nil, err
 	}
-	if byName == "" && countTags(img.Names) > 1 && !opts.Force {
-		return nil, errdefs.Conflict("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(img.ID))
+	refs := s.references(img)
+	if byName != "" {
+		return s.untag(img, refs, byName, nameOrID, users, opts)
 	}
-	if len(users) > 0 {
-		if !opts.Force {
-			if byName != "" {
-				return nil, errdefs.Conflict("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s",
-					nameOrID, shortID(users[0]), shortID(img.ID))
-			}
+	if !opts.Force {
+		if len(refs) > 0 && !singleReference(refs) {
+			return nil, errdefs.Conflict("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(img.ID))
+		}
+		if len(users) > 0 {
 			return nil, errdefs.Conflict("conflict: unable to delete %s (must be forced) - image is being used by container %s",
 				shortID(img.ID), shortID(users[0]))
 		}
-		// The containers still need the layers: like docker, force only
-		// takes the names away.
-		for _, n := range img.Names {
-			rep.Untagged = append(rep.Untagged, FamiliarName(n))
-		}
-		if len(img.Names) > 0 {
-			if err := s.store.SetNames(img.ID, nil); err != nil {
-				return nil, fmt.Errorf("untag %s: %w", nameOrID, err)
+	}
+	return s.deleteImage(img, refs, nameOrID, users)
+}
+
+// untag removes the reference byName (what nameOrID meant) and deletes the
+// image if that was its last reference.
+func (s *Store) untag(img *storage.Image, refs []string, byName, nameOrID string, users []string, opts RemoveOptions) (*RemoveReport, error) {
+	// Untagging the last reference would leave a container's image dangling:
+	// docker asks for force.
+	if !opts.Force && len(users) > 0 && singleReference(refs) {
+		return nil, errdefs.Conflict("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s",
+			nameOrID, shortID(users[0]), shortID(img.ID))
+	}
+	remove := []string{byName}
+	// The repository's last tag takes the repository's digests along, as
+	// docker's does; a repo@digest reference goes alone.
+	if isTag(byName) {
+		repo := repoName(byName)
+		if !hasTagIn(refs, repo, byName) {
+			for _, r := range refs {
+				if !isTag(r) && repoName(r) == repo {
+					remove = append(remove, r)
+				}
 			}
 		}
-		return rep, nil
 	}
-	for _, n := range img.Names {
-		rep.Untagged = append(rep.Untagged, FamiliarName(n))
+	left := slices.DeleteFunc(slices.Clone(refs), func(r string) bool { return slices.Contains(remove, r) })
+	if len(left) == 0 {
+		return s.deleteImage(img, refs, nameOrID, users)
+	}
+	if err := s.removeReferences(img, remove); err != nil {
+		return nil, fmt.Errorf("untag %s: %w", nameOrID, err)
+	}
+	rep := &RemoveReport{}
+	for _, r := range remove {
+		rep.Untagged = append(rep.Untagged, FamiliarName(r))
+	}
+	return rep, nil
+}
+
+// deleteImage untags every reference of img and deletes it, or with
+// containers on it only untags (the conflict checks are the caller's).
+func (s *Store) deleteImage(img *storage.Image, refs []string, nameOrID string, users []string) (*RemoveReport, error) {
+	rep := &RemoveReport{}
+	for _, r := range refs {
+		rep.Untagged = append(rep.Untagged, FamiliarName(r))
+	}
+	if len(users) > 0 {
+		if err := s.removeReferences(img, refs); err != nil {
+			return nil, fmt.Errorf("untag %s: %w", nameOrID, err)
+		}
+		return rep, nil
 	}
 	if _, err := s.store.DeleteImage(img.ID, true); err != nil {
 		if errors.Is(err, storage.ErrImageUsedByContainer) {
@@ -85,6 +120,35 @@ func (s *Store) RemoveImage(nameOrID string, opts RemoveOptions) (rep *RemoveRep
 	rep.Deleted = append(rep.Deleted, "sha256:"+img.ID)
 	rep.Deleted = append(rep.Deleted, s.deleteBuildParents(img)...)
 	return rep, nil
+}
+
+// references are the image's references in docker's sense: its stored names,
+// then the repository digests recorded for it that are no name.
+func (s *Store) references(img *storage.Image) []string {
+	refs := slices.Clone(img.Names)
+	for _, rd := range s.recordedRepoDigests(img.ID) {
+		if !slices.Contains(refs, rd) {
+			refs = append(refs, rd)
+		}
+	}
+	return refs
+}
+
+// removeReferences takes refs away from img: from its names and from its
+// recorded repository digests.
+func (s *Store) removeReferences(img *storage.Image, refs []string) error {
+	var names []string
+	for _, r := range refs {
+		if slices.Contains(img.Names, r) {
+			names = append(names, r)
+		}
+	}
+	if len(names) > 0 {
+		if err := s.store.RemoveNames(img.ID, names); err != nil {
+			return err
+		}
+	}
+	return s.forgetRepoDigests(img.ID, refs)
 }
 
 // deleteBuildParents deletes the unnamed images a build made on its way to a
@@ -114,42 +178,6 @@ func (s *Store) deleteBuildParents(img *storage.Image) []string {
 	return deleted
 }
 
-// matchingName is the stored name that nameOrID spells, or "" when it is an ID.
-func (s *Store) matchingName(img *storage.Image, nameOrID string) string {
-	id := strings.TrimPrefix(nameOrID, "sha256:")
-	if isHex(id) && strings.HasPrefix(img.ID, id) {
-		named, err := ParseReference(nameOrID)
-		if err != nil || !hasName(img.Names, named.String()) {
-			return ""
-		}
-	}
-	named, err := ParseReference(nameOrID)
-	if err != nil {
-		return ""
-	}
-	if hasName(img.Names, named.String()) {
-		return named.String()
-	}
-	// name@digest names the repository the digest was pulled into.
-	if _, ok := named.(reference.Digested); ok {
-		for _, n := range img.Names {
-			if r, err := reference.ParseNormalizedNamed(n); err == nil && r.Name() == named.Name() {
-				return n
-			}
-		}
-	}
-	return ""
-}
-
-func hasName(names []string, n string) bool {
-	for _, x := range names {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
-
 // containersUsing lists the storage containers built on the image.
 func (s *Store) containersUsing(imageID string) ([]string, error) {
 	cs, err := s.store.Containers()
@@ -168,12 +196,41 @@ func (s *Store) containersUsing(imageID string) ([]string, error) {
 // isTag reports whether a stored name is repo:tag rather than repo@digest.
 func isTag(name string) bool { return !strings.Contains(name, "@") }
 
-func countTags(names []string) int {
-	n := 0
-	for _, name := range names {
-		if isTag(name) {
-			n++
+// repoName is the repository of a stored name, without tag or digest.
+func repoName(name string) string {
+	if r, err := reference.ParseNormalizedNamed(name); err == nil {
+		return r.Name()
+	}
+	return name
+}
+
+// hasTagIn reports whether refs hold a tag of repo other than except.
+func hasTagIn(refs []string, repo, except string) bool {
+	for _, n := range refs {
+		if n != except && isTag(n) && repoName(n) == repo {
+			return true
 		}
 	}
-	return n
+	return false
+}
+
+// singleReference reports whether refs are one repository's: at most one
+// tag, and digests of that repository only. Docker deletes such an image
+// by ID without force; more names need force.
+func singleReference(refs []string) bool {
+	if len(refs) == 0 {
+		return false
+	}
+	repo, tags := "", 0
+	for _, n := range refs {
+		if isTag(n) {
+			tags++
+		}
+		if repo == "" {
+			repo = repoName(n)
+		} else if repoName(n) != repo {
+			return false
+		}
+	}
+	return tags <= 1
 }

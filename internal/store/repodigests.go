@@ -44,3 +44,18 @@ func (s *Store) recordedRepoDigests(id string) []string {
 	}
 	return list
 }
+
+// forgetRepoDigests drops the recorded repository digests among names, which
+// rmi just untagged: docker shows no repository digest it no longer holds.
+func (s *Store) forgetRepoDigests(id string, names []string) error {
+	list := s.recordedRepoDigests(id)
+	kept := slices.DeleteFunc(slices.Clone(list), func(c string) bool { return slices.Contains(names, c) })
+	if len(kept) == len(list) {
+		return nil
+	}
+	data, err := json.Marshal(kept)
+	if err != nil {
+		return err
+	}
+	return s.store.SetImageBigData(id, repoDigestsKey, data, nil)
+}

@@ -138,6 +138,37 @@ teardown() {
 	refute_match "${WREN_TEST_BUSYBOX_ID:7:12}"
 }
 
+@test "rmi -f of a repository's last tag untags it and its digest, and keeps the image under its other names" {
+	wren pull -q --tls-verify=false "$ref"
+	wren tag "$ref" "$tag:v1"
+	# As docker's daemon: the repository's digest goes with its last tag.
+	run --separate-stderr -0 wren rmi -f "$ref"
+	assert_output "Untagged: $ref
+Untagged: $reg/busybox@$WREN_TEST_BUSYBOX_DIGEST"
+	run -0 wren image inspect --format '{{.Id}} {{json .RepoTags}} {{json .RepoDigests}}' "$tag:v1"
+	assert_output "$WREN_TEST_BUSYBOX_ID [\"$tag:v1\"] []"
+	run --separate-stderr -0 wren rmi "$tag:v1"
+	assert_output "Untagged: $tag:v1
+Deleted: $WREN_TEST_BUSYBOX_ID"
+}
+
+@test "rmi by ID: several tags are a conflict; -f untags them all and deletes" {
+	wren pull -q --tls-verify=false "$ref"
+	wren tag "$ref" "$tag:v1"
+	wren tag "$ref" "$tag:v2"
+	local id=${WREN_TEST_BUSYBOX_ID#sha256:}
+	run --separate-stderr -125 wren rmi "${id:0:12}"
+	assert_one_error
+	assert_equal "Error: conflict: unable to delete ${id:0:12} (must be forced) - image is referenced in multiple repositories" "$stderr"
+	run -0 wren image inspect "$tag:v2"
+	run --separate-stderr -0 wren rmi -f "${id:0:12}"
+	assert_match $'(^|\n)Untagged: '"$tag:v1"$'\n'
+	assert_match $'(^|\n)Untagged: '"$tag:v2"$'\n'
+	assert_match $'(^|\n)Untagged: '"$ref"$'\n'
+	assert_equal "Deleted: $WREN_TEST_BUSYBOX_ID" "${lines[-1]}"
+	run -125 wren image inspect "${id:0:12}"
+}
+
 @test "rmi of a missing image: exit 125, one line" {
 	run --separate-stderr -125 wren rmi "$tag-missing:v9"
 	assert_one_error

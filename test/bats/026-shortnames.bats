@@ -20,7 +20,7 @@ setup() {
 }
 
 teardown() {
-	rm_images "$reg/$short:latest" "$reg/busybox:latest"
+	rm_images "$short-other:v1" "$reg/$short:latest" "$reg/busybox:latest"
 }
 
 @test "a short name resolves through unqualified-search-registries" {
@@ -46,6 +46,24 @@ teardown() {
 	run --separate-stderr -0 wren pull "$short-alias:latest"
 	assert_equal "Resolved \"$short-alias\" as an alias ($conf)" "$stderr"
 	assert_equal "$reg/$short:latest" "${lines[-1]}"
+}
+
+@test "rmi -f of an aliased short name with another tag only untags it, as docker's rmi -f busybox does" {
+	cat >"$conf" <<-CONF
+		[aliases]
+		"$short" = "$reg/$short"
+	CONF
+	wren pull -q "$short" >/dev/null
+	wren tag "$short" "$short-other:v1"
+	run --separate-stderr -0 wren rmi -f "$short"
+	assert_equal 2 "${#lines[@]}"
+	assert_equal "Untagged: $reg/$short:latest" "${lines[0]}"
+	assert_match "^Untagged: $reg/$short@sha256:[0-9a-f]{64}\$" "${lines[1]}"
+	run -0 wren image inspect --format '{{.Id}} {{json .RepoTags}}' "$short-other:v1"
+	assert_output "$WREN_TEST_BUSYBOX_ID [\"$short-other:v1\"]"
+	run --separate-stderr -0 wren rmi "$short-other:v1"
+	assert_output "Untagged: $short-other:v1
+Deleted: $WREN_TEST_BUSYBOX_ID"
 }
 
 @test "enforcing mode with several search registries and no terminal: one error naming them, nothing stored" {
