@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/api/types/system"
 	"github.com/opencontainers/selinux/go-selinux"
 	"github.com/wren-containers/wren/internal/config"
@@ -78,7 +79,9 @@ func GetInfo(cfg *config.Config, st *store.Store, n Counts) (*Info, error) {
 		i.MemTotal = int64(si.Totalram) * int64(si.Unit)
 	}
 	i.DockerRootDir = cfg.Root
-	i.ServerVersion = version.Version
+	i.ServerVersion = version.Number()
+	// No swarm yet: clients read the state to know there is none.
+	i.Swarm.LocalNodeState = swarm.LocalNodeStateInactive
 	i.DefaultRuntime = "libcontainer"
 	i.Runtimes = map[string]system.RuntimeWithStatus{"libcontainer": {}}
 	i.IndexServerAddress = "https://index.docker.io/v1/"

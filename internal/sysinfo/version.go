@@ -40,14 +40,26 @@ func GetVersion() Version {
 
 	s := &v.Server
 	s.Platform.Name = "wren (daemonless)"
-	s.Version = version.Version
+	// API clients compare the engine's version as a number; the commit says which build.
+	s.Version = version.Number()
+	s.GitCommit = version.Version
 	s.APIVersion = version.APIVersion
 	s.MinAPIVersion = version.MinAPIVersion
 	s.GoVersion = runtime.Version()
 	s.Os = runtime.GOOS
 	s.Arch = runtime.GOARCH
 	s.KernelVersion = kernelVersion()
-	s.Components = []system.ComponentVersion{{Name: "Engine", Version: version.Version}}
+	// docker version reads the engine's details from its component.
+	s.Components = []system.ComponentVersion{{Name: "Engine", Version: s.Version, Details: map[string]string{
+		"ApiVersion":    s.APIVersion,
+		"MinAPIVersion": s.MinAPIVersion,
+		"GitCommit":     s.GitCommit,
+		"GoVersion":     s.GoVersion,
+		"Os":            s.Os,
+		"Arch":          s.Arch,
+		"KernelVersion": s.KernelVersion,
+		"Experimental":  "false",
+	}}}
 	for _, dep := range []struct{ name, path string }{
 		{"libcontainer", "github.com/opencontainers/runc"},
 		{"containers-storage", "go.podman.io/storage"},
