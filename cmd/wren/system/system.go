@@ -1,4 +1,4 @@
-// Package system wires the engine-wide commands: version, info, unshare, doctor.
+// Package system wires the engine-wide commands: version, info, unshare, doctor, service.
 package system
 
 import (
@@ -14,7 +14,7 @@ func NewCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newInfoCommand(g), newVersionCommand(g), newEventsCommand(g), newDoctorCommand(g), newDfCommand(g), newPruneCommand(g))
+	cmd.AddCommand(newInfoCommand(g), newVersionCommand(g), newEventsCommand(g), newDoctorCommand(g), newDfCommand(g), newPruneCommand(g), newServiceCommand(g))
 	return cmd
 }
 
