@@ -1,15 +1,13 @@
 package network
 
 import (
-	"encoding/json"
 	"errors"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
-	"github.com/wren-containers/wren/internal/atomicfile"
+	"github.com/wren-containers/wren/internal/record"
 )
 
 // Endpoint is one container's attachment to one network while it runs: what
@@ -54,11 +52,7 @@ func (s endpoints) save(e *Endpoint) error {
 	if err := os.MkdirAll(filepath.Join(s.dir, e.NetworkID), 0o700); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(e, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(s.path(e.NetworkID, e.ContainerID), data, 0o600)
+	return record.Save(s.path(e.NetworkID, e.ContainerID), e)
 }
 
 func (s endpoints) remove(netID, containerID string) error {
@@ -72,19 +66,11 @@ func (s endpoints) remove(netID, containerID string) error {
 
 // of reads a network's endpoints, sorted by container name.
 func (s endpoints) of(netID string) []*Endpoint {
-	entries, _ := os.ReadDir(filepath.Join(s.dir, netID))
+	cids, _ := record.IDs(filepath.Join(s.dir, netID), ".json")
 	var out []*Endpoint
-	for _, ent := range entries {
-		cid, ok := strings.CutSuffix(ent.Name(), ".json")
-		if !ok || strings.HasPrefix(cid, ".") {
-			continue
-		}
-		data, err := os.ReadFile(s.path(netID, cid))
-		if err != nil {
-			continue
-		}
+	for _, cid := range cids {
 		var e Endpoint
-		if json.Unmarshal(data, &e) == nil {
+		if record.Load(s.path(netID, cid), "endpoint "+cid, &e) == nil {
 			out = append(out, &e)
 		}
 	}
@@ -94,12 +80,10 @@ func (s endpoints) of(netID string) []*Endpoint {
 
 // all reads every network's endpoints.
 func (s endpoints) all() []*Endpoint {
-	entries, _ := os.ReadDir(s.dir)
+	netIDs, _ := record.IDs(s.dir, "")
 	var out []*Endpoint
-	for _, ent := range entries {
-		if ent.IsDir() && !strings.HasPrefix(ent.Name(), ".") {
-			out = append(out, s.of(ent.Name())...)
-		}
+	for _, netID := range netIDs {
+		out = append(out, s.of(netID)...)
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package network
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -15,9 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/lockfile"
+	"github.com/wren-containers/wren/internal/record"
 )
 
 // namePattern is Docker's rule for network names.
@@ -127,11 +126,7 @@ func (s *Store) Create(o CreateOptions) (*Network, error) {
 		Subnet: sub, Gateway: gw, IPRange: rng, Internal: o.Internal, SubnetGiven: o.Subnet != "",
 		Labels: copyMap(o.Labels), Options: copyMap(o.Options),
 	}
-	data, err := json.MarshalIndent(n, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := atomicfile.Write(s.path(n.ID), data, 0o600); err != nil {
+	if err := record.Save(s.path(n.ID), n); err != nil {
 		return nil, fmt.Errorf("create network %s: %w", n.Name, err)
 	}
 	if s.Changed != nil {
@@ -150,32 +145,21 @@ func (s *Store) hostRoutes() []netip.Prefix {
 func (s *Store) path(id string) string { return filepath.Join(s.Dir, id+".json") }
 
 func (s *Store) read(id string) (*Network, error) {
-	data, err := os.ReadFile(s.path(id))
-	if err != nil {
-		return nil, err
-	}
 	var n Network
-	if err := json.Unmarshal(data, &n); err != nil {
-		return nil, fmt.Errorf("network %s: corrupt record: %w", id, err)
+	if err := record.Load(s.path(id), "network "+id, &n); err != nil {
+		return nil, err
 	}
 	return &n, nil
 }
 
 // list reads the user-defined networks, sorted by name.
 func (s *Store) list() ([]*Network, error) {
-	entries, err := os.ReadDir(s.Dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	ids, err := record.IDs(s.Dir, ".json")
 	if err != nil {
 		return nil, err
 	}
 	var out []*Network
-	for _, e := range entries {
-		id, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
+	for _, id := range ids {
 		if n, err := s.read(id); err == nil {
 			out = append(out, n)
 		}

@@ -1,18 +1,16 @@
 package run
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/bundle"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/errdefs"
+	"github.com/wren-containers/wren/internal/record"
 )
 
 // Container states, as Docker names them.
@@ -88,11 +86,7 @@ func (r *Records) Save(c *Container) error {
 	if err := os.MkdirAll(r.Path(c.ID), 0o700); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(filepath.Join(r.Path(c.ID), recordFile), data, 0o600); err != nil {
+	if err := record.Save(filepath.Join(r.Path(c.ID), recordFile), c); err != nil {
 		return err
 	}
 	// After the record is in place, or a ps in between could cache the old one
@@ -102,16 +96,13 @@ func (r *Records) Save(c *Container) error {
 
 // Load reads the record of a full container ID.
 func (r *Records) Load(id string) (*Container, error) {
-	data, err := os.ReadFile(filepath.Join(r.Path(id), recordFile))
+	var c Container
+	err := record.Load(filepath.Join(r.Path(id), recordFile), "container "+id, &c)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, errNoSuchContainer(id)
 	}
 	if err != nil {
 		return nil, err
-	}
-	var c Container
-	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("container %s: corrupt record: %w", id, err)
 	}
 	r.Refresh(&c)
 	return &c, nil
@@ -119,19 +110,13 @@ func (r *Records) Load(id string) (*Container, error) {
 
 // List reads every record; records that cannot be read are skipped.
 func (r *Records) List() ([]*Container, error) {
-	entries, err := os.ReadDir(r.Dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	ids, err := record.IDs(r.Dir, "")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Container, 0, len(entries))
-	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		if c, err := r.Load(e.Name()); err == nil {
+	out := make([]*Container, 0, len(ids))
+	for _, id := range ids {
+		if c, err := r.Load(id); err == nil {
 			out = append(out, c)
 		}
 	}

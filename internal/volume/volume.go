@@ -3,7 +3,6 @@ package volume
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -14,9 +13,9 @@ import (
 	"time"
 
 	mobyvolume "github.com/moby/moby/api/types/volume"
-	"github.com/wren-containers/wren/internal/atomicfile"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/lockfile"
+	"github.com/wren-containers/wren/internal/record"
 )
 
 // DriverLocal is the only driver: a directory, or a mount described by its options.
@@ -162,10 +161,6 @@ func (s *Store) createLocked(o CreateOptions) (*Volume, bool, error) {
 		}
 		v.Labels[AnonymousLabel] = ""
 	}
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return nil, false, err
-	}
 	// Made beside the others and renamed in: a failure leaves no half volume.
 	tmp, err := os.MkdirTemp(s.Dir, ".creating-")
 	if err != nil {
@@ -176,7 +171,7 @@ func (s *Store) createLocked(o CreateOptions) (*Volume, bool, error) {
 		return nil, false, err
 	}
 	if err := os.Mkdir(filepath.Join(tmp, dataDir), 0o755); err == nil {
-		err = atomicfile.Write(filepath.Join(tmp, recordFile), data, 0o600)
+		err = record.Save(filepath.Join(tmp, recordFile), v)
 		if err == nil {
 			err = os.Rename(tmp, s.Path(v.Name))
 		}
@@ -196,35 +191,26 @@ func (s *Store) Get(name string) (*Volume, error) {
 	if name == "" || strings.ContainsRune(name, '/') || strings.HasPrefix(name, ".") {
 		return nil, errNoSuchVolume(name)
 	}
-	data, err := os.ReadFile(filepath.Join(s.Path(name), recordFile))
+	var v Volume
+	err := record.Load(filepath.Join(s.Path(name), recordFile), "volume "+name, &v)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, errNoSuchVolume(name)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var v Volume
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, fmt.Errorf("volume %s: corrupt record: %w", name, err)
-	}
 	return &v, nil
 }
 
 // List reads every volume, sorted by name; unreadable records are skipped.
 func (s *Store) List() ([]*Volume, error) {
-	entries, err := os.ReadDir(s.Dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	names, err := record.IDs(s.Dir, "")
 	if err != nil {
 		return nil, err
 	}
 	var out []*Volume
-	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		if v, err := s.Get(e.Name()); err == nil {
+	for _, name := range names {
+		if v, err := s.Get(name); err == nil {
 			out = append(out, v)
 		}
 	}
