@@ -64,7 +64,7 @@ func TestRemoveImageRules(t *testing.T) {
 		name      string
 		names     []string
 		recorded  []string // repository digests recorded, as a pull does
-		arg       string // "ID" for the image's ID prefix
+		arg       string   // "ID" for the image's ID prefix
 		force     bool
 		untagged  []string
 		deleted   bool
@@ -87,13 +87,13 @@ func TestRemoveImageRules(t *testing.T) {
 			arg: "rmtest", untagged: []string{"rmtest:latest", "rmtest@" + digest}, deleted: true},
 		{name: "a recorded repository digest goes with its repository's last tag", names: []string{"docker.io/library/rmtest:latest", "docker.io/x/y:1"},
 			recorded: []string{"docker.io/library/rmtest@" + digest},
-			arg: "rmtest", untagged: []string{"rmtest:latest", "rmtest@" + digest}, remaining: []string{"docker.io/x/y:1"}},
+			arg:      "rmtest", untagged: []string{"rmtest:latest", "rmtest@" + digest}, remaining: []string{"docker.io/x/y:1"}},
 		{name: "a recorded repository digest is a reference of its own", names: []string{"docker.io/library/rmtest:latest"},
 			recorded: []string{"docker.io/x/y@" + digest},
-			arg: "x/y@" + digest, untagged: []string{"x/y@" + digest}, remaining: []string{"docker.io/library/rmtest:latest"}},
+			arg:      "x/y@" + digest, untagged: []string{"x/y@" + digest}, remaining: []string{"docker.io/library/rmtest:latest"}},
 		{name: "ID of a tag and a recorded digest of another repository is a conflict", names: []string{"docker.io/library/rmtest:latest"},
 			recorded: []string{"docker.io/x/y@" + digest},
-			arg: "ID", conflict: "image is referenced in multiple repositories", remaining: []string{"docker.io/library/rmtest:latest"}},
+			arg:      "ID", conflict: "image is referenced in multiple repositories", remaining: []string{"docker.io/library/rmtest:latest"}},
 		{name: "ID of one tag and its digest deletes", names: []string{"docker.io/library/rmtest:latest", "docker.io/library/rmtest@" + digest},
 			arg: "ID", untagged: []string{"rmtest:latest", "rmtest@" + digest}, deleted: true},
 		{name: "ID of several tags is a conflict", names: []string{"docker.io/library/rmtest:latest", "docker.io/x/y:1"},
