@@ -1,6 +1,7 @@
 package format
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,20 +11,25 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/events"
+	"github.com/wren-containers/wren/internal/errdefs"
+	wrenevents "github.com/wren-containers/wren/internal/events"
 )
 
 // rfc3339NanoFixed is docker's event time: nanoseconds always nine digits wide.
 const rfc3339NanoFixed = "2006-01-02T15:04:05.000000000Z07:00"
 
 // EventWriter prints events as docker events does: a line each, by default
-// "TIME TYPE ACTION ID (k=v, …)", else JSON or a template over the message.
+// "TIME TYPE ACTION ID (k=v, …)", else JSON or a template over the message
+// with docker's legacy fields (events.DockerMessage).
 type EventWriter struct {
 	w    io.Writer
 	kind Kind
 	tmpl *template.Template
 }
 
-// NewEventWriter checks format ("", "json" or a template) once for all events.
+// NewEventWriter checks format ("", "json" or a template) once for all events:
+// as the docker CLI does, a template is tried on an empty message, so that a
+// field no event has fails now, not at the first event.
 func NewEventWriter(w io.Writer, format string) (*EventWriter, error) {
 	kind, text := Classify(format)
 	ew := &EventWriter{w: w, kind: kind}
@@ -37,6 +43,9 @@ func NewEventWriter(w io.Writer, format string) (*EventWriter, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := t.Execute(io.Discard, wrenevents.DockerMessage{}); err != nil {
+			return nil, errdefs.Invalid("template parsing error: %v", err)
+		}
 		ew.tmpl = t
 	}
 	return ew, nil
@@ -46,15 +55,18 @@ func NewEventWriter(w io.Writer, format string) (*EventWriter, error) {
 func (ew *EventWriter) Write(m events.Message) error {
 	switch ew.kind {
 	case KindJSON:
-		data, err := json.Marshal(m)
-		if err != nil {
+		// The docker CLI's "json" is its {{json .}}: no HTML escaping.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(wrenevents.WithLegacyFields(m)); err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(ew.w, "%s\n", data)
+		_, err := ew.w.Write(b.Bytes())
 		return err
 	case KindTemplate:
 		var b strings.Builder
-		if err := ew.tmpl.Execute(&b, m); err != nil {
+		if err := ew.tmpl.Execute(&b, wrenevents.WithLegacyFields(m)); err != nil {
 			return err
 		}
 		b.WriteByte('\n')

@@ -19,6 +19,7 @@ setup() {
 
 teardown() {
 	rm_containers "$name"
+	rm_images "$name-tag:v1"
 	[ -z "${follower:-}" ] || kill "$follower" 2>/dev/null || true
 }
 
@@ -33,12 +34,31 @@ die $name 3
 destroy $name "
 }
 
-@test "events --format json is the Engine API's message" {
-	local since
+@test "events --format json is docker's message, legacy status, id and from first" {
+	local since id
 	since=$(date +%s)
-	wren create --name "$name" --label ev.test=yes "$EV_IMAGE" true >/dev/null
+	id=$(wren create --name "$name" --label ev.test=yes "$EV_IMAGE" true)
 	run -0 wren events --since "$since" --until 0s --filter "container=$name" --format json
-	assert_match '^\{"Type":"container","Action":"create","Actor":\{"ID":"[0-9a-f]{64}","Attributes":\{.*"ev.test":"yes".*\}\},"scope":"local","time":[0-9]+,"timeNano":[0-9]+\}$'
+	assert_match '^\{"status":"create","id":"'"$id"'","from":"'"$EV_IMAGE"'","Type":"container","Action":"create","Actor":\{"ID":"'"$id"'","Attributes":\{.*"ev.test":"yes".*\}\},"scope":"local","time":[0-9]+,"timeNano":[0-9]+\}$'
+}
+
+@test "events --format takes docker's legacy fields .Status, .ID and .From beside .Type, .Action, .Actor.ID, .Time, .TimeNano" {
+	local since id
+	since=$(date +%s)
+	id=$(wren create --name "$name" "$EV_IMAGE" true)
+	run -0 wren events --since "$since" --until 0s --filter "container=$name" --format '{{.Status}} {{.ID}} {{.From}}'
+	assert_output "create $id $EV_IMAGE"
+	run -0 wren events --since "$since" --until 0s --filter "container=$name" --format '{{.Type}} {{.Action}} {{.Actor.ID}} {{.Time}} {{.TimeNano}}'
+	assert_match "^container create $id [0-9]{10} [0-9]{19}\$"
+	# Image events carry status and id; from is a container's.
+	wren tag "$EV_IMAGE" "$name-tag:v1"
+	run -0 wren events --since "$since" --until 0s --filter type=image --filter event=tag --filter "image=$name-tag:v1" --format '{{.Status}}|{{.ID}}|{{.From}}'
+	assert_match "^tag\|sha256:[0-9a-f]{64}\|\$"
+	wren rmi "$name-tag:v1" >/dev/null
+	# A field no event has fails at once, before following.
+	run -125 --separate-stderr wren events --format '{{.Bogus}}'
+	assert_one_error
+	assert_match 'Bogus' "$stderr"
 }
 
 @test "default lines name time, type, action, ID and sorted attributes" {
