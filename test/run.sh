@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test/run.sh: wren's integration tests, as a user would meet wren. As root it
 # makes two unprivileged test users (one with a subuid/subgid range, one without),
-# builds a busybox image offline, serves it from a registry on 127.0.0.1, and runs
+# builds a busybox image offline, serves it from a registry on 127.0.0.1, puts a
+# registries.conf drop-in with one alias of its own in
+# /etc/containers/registries.conf.d (as Debian's shortnames.conf is), and runs
 # test/bats as the user with a range, as root, and (060, 092) as the user without
 # a range, each with its own WREN_ROOT and WREN_RUNROOT. Everything it starts is
 # stopped by PID on exit. Exit status: 0 only if every test passed.
@@ -49,6 +51,14 @@ chmod 0755 "$work"
 registry_pid=
 auth_registry_pid=
 started=$SECONDS
+# A system registries.conf drop-in, as Debian's containers-common installs
+# shortnames.conf, with one alias only the tests use; and the directories made
+# for it, to remove again.
+dropin_dir=/etc/containers/registries.conf.d
+dropin=$dropin_dir/wren-test-shortnames.conf
+dropin_alias=wren-test-dropin
+dropin_target=127.0.0.1:1/wren-test/dropin
+dropin_made=()
 
 # pause_pid USER: the live pause process wren recorded for USER, if any. The
 # recorded user-namespace inode guards against a reused pid.
@@ -95,6 +105,8 @@ cleanup() {
 	fi
 	stop_user "$user_ranged"
 	stop_user "$user_single"
+	rm -f "$dropin"
+	for d in "${dropin_made[@]}"; do rmdir "$d" 2>/dev/null || true; done
 	# Root's containers and layers mount in the host's namespace.
 	findmnt -rn -o TARGET | grep "^$work/" | sort -r | while read -r m; do umount -l "$m" || true; done
 	rm -rf "$work"
@@ -167,6 +179,13 @@ pushed_id=$(skopeo inspect --tls-verify=false --raw "docker://$registry/busybox:
 [ "$pushed_id" = "$image_id" ] || die "pushed config $pushed_id, built $image_id"
 echo "   $registry/busybox:latest $manifest_digest (image $image_id)"
 
+step "system registries.conf drop-in $dropin"
+for d in /etc/containers "$dropin_dir"; do
+	[ -d "$d" ] || { mkdir -m 0755 "$d" && dropin_made=("$d" "${dropin_made[@]}"); }
+done
+printf '# wren test/run.sh: removed when the run ends.\n[aliases]\n"%s" = "%s"\n' "$dropin_alias" "$dropin_target" >"$dropin"
+chmod 0644 "$dropin"
+
 step "TLS registry with htpasswd auth on 127.0.0.1"
 # A CA made here signs the registry's certificate; the CA goes in a certs.d
 # style directory the tests pass with --cert-dir. User wren, password from the run.
@@ -215,6 +234,9 @@ run_bats() {
 		WREN_TEST_AUTH_CERTS="$auth/certs"
 		WREN_TEST_AUTH_USER=wren
 		WREN_TEST_AUTH_PASSWORD="$auth_password"
+		WREN_TEST_DROPIN="$dropin"
+		WREN_TEST_DROPIN_ALIAS="$dropin_alias"
+		WREN_TEST_DROPIN_TARGET="$dropin_target"
 		BATS_TEST_TIMEOUT="$test_timeout"
 		# The rootless network namespace outlives its last container briefly.
 		WREN_NETWORK_LINGER=5s

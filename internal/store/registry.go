@@ -31,8 +31,8 @@ type RegistryOptions struct {
 }
 
 // systemContext is containers-image's view of opts for one registry. The
-// library's defaults already read registries.conf (system, then the user's
-// ~/.config/containers/registries.conf), certs.d and the credential files.
+// library's defaults read certs.d and the credential files; registries.conf is
+// read as registriesConfPaths says.
 func systemContext(named reference.Named, opts RegistryOptions) (*types.SystemContext, error) {
 	domain := ""
 	if named != nil {
@@ -43,11 +43,11 @@ func systemContext(named reference.Named, opts RegistryOptions) (*types.SystemCo
 
 // registryContext is systemContext for a registry host[:port].
 func registryContext(domain string, opts RegistryOptions) (*types.SystemContext, error) {
-	sys := &types.SystemContext{
+	sys := useRegistriesConf(&types.SystemContext{
 		AuthFilePath:            opts.AuthFile,
 		DockerCertPath:          opts.CertDir,
 		DockerRegistryUserAgent: "wren",
-	}
+	})
 	switch {
 	case opts.TLSVerify != nil:
 		sys.DockerInsecureSkipTLSVerify = types.NewOptionalBool(!*opts.TLSVerify)

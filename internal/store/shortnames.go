@@ -158,7 +158,7 @@ func localCandidates(input string) []reference.Named {
 	if !shortnames.IsShortName(input) {
 		return nil
 	}
-	refs, err := shortnames.ResolveLocally(nil, input)
+	refs, err := shortnames.ResolveLocally(useRegistriesConf(&types.SystemContext{}), input)
 	if err != nil {
 		return nil
 	}

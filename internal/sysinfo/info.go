@@ -30,6 +30,9 @@ type Info struct {
 	RunRoot     string
 	StorageMode string
 	ConfigDir   string
+	// RegistriesConf are the registries.conf files read, in order: later
+	// ones override earlier settings (short-name aliases among them).
+	RegistriesConf []string
 	// NetworkBackend is what gives the default network egress: pasta (for
 	// the rootless namespace of the bridge), slirp4netns (one per container,
 	// without pasta), or empty when neither is installed.
@@ -102,6 +105,11 @@ func GetInfo(cfg *config.Config, st *store.Store, n Counts) (*Info, error) {
 	in.RunRoot = st.RunRoot()
 	in.StorageMode = st.Driver()
 	in.ConfigDir = cfg.ConfigDir
+	files, err := store.RegistriesConfFiles()
+	in.RegistriesConf = files
+	if err != nil {
+		i.Warnings = append(i.Warnings, "WARNING: registries.conf: "+err.Error())
+	}
 	return in, nil
 }
 

@@ -2,7 +2,9 @@
 # Short names through registries.conf: unqualified-search-registries, [aliases],
 # short-name-mode; docker.io/library when registries.conf says nothing (issue 3,
 # SPEC S3). Each test writes its own registries.conf and points
-# CONTAINERS_REGISTRIES_CONF at it, so the user's and the system's files play no part.
+# CONTAINERS_REGISTRIES_CONF at it, so the user's and the system's files play no
+# part, except the tests of which files are read: those give wren a HOME of their
+# own, beside the system drop-in test/run.sh installs (WREN_TEST_DROPIN).
 
 load helpers
 
@@ -17,6 +19,12 @@ setup() {
 	wren tag "$reg/busybox:latest" "$reg/$short:latest"
 	wren push -q "$reg/$short:latest" >/dev/null
 	wren rmi "$reg/$short:latest" "$reg/busybox:latest" >/dev/null
+}
+
+# as_user_conf ARGS…: runs wren as a user whose only registries.conf files are
+# those under $home/.config/containers and the system's.
+as_user_conf() {
+	env -u CONTAINERS_REGISTRIES_CONF -u XDG_CONFIG_HOME HOME="$home" "$WREN_BINARY" "$@"
 }
 
 teardown() {
@@ -126,4 +134,38 @@ Deleted: $WREN_TEST_BUSYBOX_ID"
 	# Remembered: the same pull needs no terminal now.
 	run --separate-stderr -0 env HOME="$home" XDG_CACHE_HOME="$home/.cache" "$WREN_BINARY" pull -q "$short" </dev/null
 	assert_output "$reg/$short:latest"
+}
+
+@test "a user's own registries.conf alias wins over a system drop-in's, as podman 5 reads them; info names the files read" {
+	# test/run.sh installs the system drop-in.
+	[ -f "${WREN_TEST_DROPIN:?}" ]
+	home=$BATS_TEST_TMPDIR/home
+	local user=$home/.config/containers/registries.conf
+	mkdir -p "$user.d"
+	# The system drop-in sends the alias to a registry that answers nothing.
+	printf '[aliases]\n"%s" = "%s"\n' "$WREN_TEST_DROPIN_ALIAS" "$reg/$short" >"$user"
+	printf 'unqualified-search-registries = ["%s"]\n' "$reg" >"$user.d/50-search.conf"
+	run --separate-stderr -0 as_user_conf pull "$WREN_TEST_DROPIN_ALIAS"
+	assert_equal "Resolved \"$WREN_TEST_DROPIN_ALIAS\" as an alias ($user)" "$stderr"
+	assert_equal "$reg/$short:latest" "${lines[-1]}"
+	# The user's own drop-ins follow the user's file.
+	run --separate-stderr -0 as_user_conf pull -q "$short"
+	assert_output "$reg/$short:latest"
+	run -0 as_user_conf info
+	assert_match $'\n Registries Config:\n  '"$user"$'\n  '"$user.d/50-search.conf"$'\n'
+	refute_match "$WREN_TEST_DROPIN"
+	run -0 as_user_conf info -f '{{json .RegistriesConf}}'
+	assert_output "[\"$user\",\"$user.d/50-search.conf\"]"
+}
+
+@test "without a user registries.conf the system drop-ins apply, and info names them" {
+	# test/run.sh installs the system drop-in.
+	[ -f "${WREN_TEST_DROPIN:?}" ]
+	home=$BATS_TEST_TMPDIR/home
+	mkdir -p "$home"
+	run --separate-stderr -125 as_user_conf pull -q "$WREN_TEST_DROPIN_ALIAS"
+	assert_one_error
+	assert_match "${WREN_TEST_DROPIN_TARGET//./\\.}" "$stderr"
+	run -0 as_user_conf info
+	assert_match $'\n Registries Config:\n(  [^\n]*\n)*  '"$WREN_TEST_DROPIN"$'\n'
 }

@@ -4,7 +4,9 @@
 # holding busybox:latest), WREN_TEST_ROOTFS (a busybox rootfs tar) and the pushed
 # image's WREN_TEST_BUSYBOX_ID, _DIFFID and _DIGEST; WREN_TEST_AUTH_REGISTRY (a TLS
 # registry with htpasswd auth), WREN_TEST_AUTH_CERTS (its CA, a --cert-dir),
-# WREN_TEST_AUTH_USER and WREN_TEST_AUTH_PASSWORD.
+# WREN_TEST_AUTH_USER and WREN_TEST_AUTH_PASSWORD; WREN_TEST_DROPIN (a system
+# registries.conf drop-in, as Debian's shortnames.conf) whose one alias maps
+# WREN_TEST_DROPIN_ALIAS to WREN_TEST_DROPIN_TARGET (a registry that answers nothing).
 
 # bats sets output, lines, status, stderr and stderr_lines in `run`.
 # shellcheck disable=SC2154

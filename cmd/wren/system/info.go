@@ -70,6 +70,10 @@ func printInfo(w io.Writer, in *engine.Info) {
 	fmt.Fprintf(w, " Operating System: %s\n OSType: %s\n Architecture: %s\n", i.OperatingSystem, i.OSType, i.Architecture)
 	fmt.Fprintf(w, " CPUs: %d\n Total Memory: %s\n", i.NCPU, format.Size(i.MemTotal))
 	fmt.Fprintf(w, " Name: %s\n Docker Root Dir: %s\n", i.Name, i.DockerRootDir)
+	fmt.Fprintf(w, " Registries Config:\n")
+	for _, f := range in.RegistriesConf {
+		fmt.Fprintf(w, "  %s\n", f)
+	}
 	fmt.Fprintf(w, " API Socket: %s (wren system service; export DOCKER_HOST=%s)\n", defaultURIText(), defaultURIText())
 	for _, warn := range i.Warnings {
 		fmt.Fprintln(w, warn)
