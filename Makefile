@@ -25,6 +25,8 @@ install: build
 	install -D -m 0755 bin/wren $(DESTDIR)$(PREFIX)/bin/wren
 	install -D -m 0755 bin/wren-monitor $(DESTDIR)$(PREFIX)/libexec/wren/wren-monitor
 	install -D -m 0755 bin/wren-init $(DESTDIR)$(PREFIX)/libexec/wren/wren-init
+	install -D -m 0644 contrib/systemd/user/wren.socket $(DESTDIR)$(PREFIX)/lib/systemd/user/wren.socket
+	sed 's|/usr/local/bin/wren|$(PREFIX)/bin/wren|' contrib/systemd/user/wren.service >$(DESTDIR)$(PREFIX)/lib/systemd/user/wren.service
 
 # Debian packages, the build, the install, and the device modes rootless needs.
 setup:
