@@ -31,6 +31,7 @@ packages=(
 	busybox-static                                     # the offline demo and test image
 	bats docker-registry skopeo jq expect tmux         # integration tests
 	apache2-utils openssl                              # integration tests: htpasswd and a test CA
+	systemd                                            # API tests: systemd-socket-activate, systemd-analyze
 	hyperfine iperf3                                   # bench/ (iperf3: bench/network.sh)
 	git ca-certificates
 )
