@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -401,4 +402,64 @@ func TestEventsClientGone(t *testing.T) {
 	if sctx.Err() != nil || time.Since(stopped) > 900*time.Millisecond {
 		t.Errorf("stopping took %s: the gone client's stream was still running", time.Since(stopped))
 	}
+}
+
+// TestVanishingClients: clients that go midway (half a header, a body
+// shorter than announced, an events stream left) leave no goroutine and no
+// open file behind, and the server answers the next one.
+func TestVanishingClients(t *testing.T) {
+	ts := startServer(t)
+	ts.srv.router.Path("/test/json").Methods(http.MethodPost).Handler(ts.srv.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		var v map[string]any
+		return ts.srv.decodeJSON(r, w, &v)
+	}))
+	if status, _, _ := ts.do(t, http.MethodGet, "/_ping", "", ""); status != http.StatusOK {
+		t.Fatal(status)
+	}
+	settle := func() (int, int) {
+		time.Sleep(200 * time.Millisecond)
+		return runtime.NumGoroutine(), openFiles(t)
+	}
+	baseG, baseF := settle()
+	for i := 0; i < 20; i++ {
+		for _, req := range []string{
+			"GET /_ping HTTP/1.1\r\nHo",
+			"POST /test/json HTTP/1.1\r\nHost: wren\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":",
+			"GET /v1.51/events HTTP/1.1\r\nHost: wren\r\n\r\n",
+		} {
+			c, err := net.Dial("unix", ts.sock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(c, req)
+			if strings.Contains(req, "/events") {
+				if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c.Close()
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		g, f := settle()
+		if g <= baseG && f <= baseF {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("left behind: %d goroutines (before %d), %d open files (before %d)", g, baseG, f, baseF)
+		}
+	}
+	if status, _, body := ts.do(t, http.MethodGet, "/_ping", "", ""); status != http.StatusOK || body != "OK" {
+		t.Errorf("after the vanished clients: %d %s", status, body)
+	}
+}
+
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(fds)
 }
