@@ -12,6 +12,7 @@ import (
 	"github.com/moby/moby/api/types/volume"
 	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
+	wrenevents "github.com/wren-containers/wren/internal/events"
 	"github.com/wren-containers/wren/internal/filters"
 )
 
@@ -222,25 +223,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		if !versionLess(version, "1.52") {
 			return stream.Encode(&m)
 		}
-		return stream.Encode(legacyEvent(m))
+		// Clients before 1.52 read the legacy status, id and from (the
+		// docker CLI until 25 fails without them).
+		d := wrenevents.WithLegacyFields(m)
+		return stream.Encode(&d)
 	})
-}
-
-// legacyEvent is m with the fields that clients before API 1.52 read (the
-// docker CLI until 25 fails without them): status, id and from.
-func legacyEvent(m events.Message) any {
-	var extra map[string]any
-	switch m.Type {
-	case events.ContainerEventType:
-		extra = map[string]any{"status": m.Action, "id": m.Actor.ID, "from": m.Actor.Attributes["image"]}
-	case events.ImageEventType:
-		extra = map[string]any{"status": m.Action, "id": m.Actor.ID}
-	default:
-		return &m
-	}
-	b, err := withFields(&m, extra)
-	if err != nil {
-		return &m
-	}
-	return b
 }
