@@ -38,22 +38,15 @@ func newHistoryCommand(g *cli.Globals) *cobra.Command {
 		Short: "Show the history of an image",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			entries, err := st.History(cmd.Context(), args[0])
+			entries, err := g.Engine().ImageHistory(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			rows := make([]any, 0, len(entries))
 			for _, e := range entries {
-				id := "<missing>"
-				if e.ID != "" {
-					id = e.ID
-					if !noTrunc {
-						id = strings.TrimPrefix(e.ID, "sha256:")[:12]
-					}
+				id := e.ID
+				if id != "<missing>" && !noTrunc {
+					id = strings.TrimPrefix(e.ID, "sha256:")[:12]
 				}
 				if quiet {
 					rows = append(rows, historyRow{ID: id})
@@ -64,12 +57,13 @@ func newHistoryCommand(g *cli.Globals) *cobra.Command {
 					createdBy = string([]rune(createdBy)[:44]) + "…"
 				}
 				row := historyRow{ID: id, CreatedBy: createdBy, Comment: e.Comment}
+				created := time.Unix(e.Created, 0).UTC()
 				if human {
-					row.CreatedSince = format.Since(e.Created)
-					row.CreatedAt = e.Created.Format(time.RFC3339)
+					row.CreatedSince = format.Since(created)
+					row.CreatedAt = created.Format(time.RFC3339)
 					row.Size = format.Size(e.Size)
 				} else {
-					row.CreatedSince = e.Created.Format(time.RFC3339)
+					row.CreatedSince = created.Format(time.RFC3339)
 					row.CreatedAt = row.CreatedSince
 					row.Size = strconv.FormatInt(e.Size, 10)
 				}

@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 func newImportCommand(g *cli.Globals) *cobra.Command {
-	var opts store.ImportOptions
+	var opts engine.ImageImportOptions
 	cmd := &cobra.Command{
 		Use:   "import [OPTIONS] file|- [REPOSITORY[:TAG]]",
 		Short: "Import the contents from a tarball to create a filesystem image",
@@ -31,15 +31,11 @@ func newImportCommand(g *cli.Globals) *cobra.Command {
 				defer f.Close()
 				in = f
 			}
-			st, err := g.Store()
+			id, err := g.Engine().ImageImport(cmd.Context(), in, opts)
 			if err != nil {
 				return err
 			}
-			img, err := st.Import(cmd.Context(), in, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stdout, "sha256:%s\n", img.ID)
+			fmt.Fprintf(os.Stdout, "sha256:%s\n", id)
 			return nil
 		},
 	}

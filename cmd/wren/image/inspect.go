@@ -15,14 +15,10 @@ func newInspectCommand(g *cli.Globals) *cobra.Command {
 		Short: "Display detailed information on one or more images",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
 			var objs []any
 			var firstErr error
 			for _, name := range args {
-				resp, err := st.InspectImage(cmd.Context(), name)
+				resp, err := g.Engine().ImageInspect(cmd.Context(), name)
 				if err != nil {
 					// docker prints what it found and fails for the rest.
 					if firstErr == nil {

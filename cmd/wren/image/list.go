@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 // imageRow is one line of `wren images`, with the fields (and JSON) docker's
@@ -36,7 +36,7 @@ var imagesHeaders = map[string]string{
 
 func newListCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts                    store.ListOptions
+		opts                    engine.ImageListOptions
 		quiet, noTrunc, digests bool
 		formatFlag              string
 	)
@@ -48,11 +48,7 @@ func newListCommand(g *cli.Globals) *cobra.Command {
 			if len(args) == 1 {
 				opts.Filters = append(opts.Filters, "reference="+args[0])
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			entries, err := st.ListImages(cmd.Context(), opts)
+			entries, err := g.Engine().ImageList(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}

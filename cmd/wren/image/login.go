@@ -10,14 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/store"
 	"golang.org/x/term"
 )
 
 func newLoginCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts          store.LoginOptions
+		opts          engine.RegistryLoginOptions
 		passwordStdin bool
 	)
 	var reg *registryFlags
@@ -50,7 +50,7 @@ func newLoginCommand(g *cli.Globals) *cobra.Command {
 			if err := prompt(&opts); err != nil {
 				return err
 			}
-			if _, err := store.Login(cmd.Context(), server, opts); err != nil {
+			if _, err := g.Engine().RegistryLogin(cmd.Context(), server, opts); err != nil {
 				return err
 			}
 			fmt.Fprintln(os.Stdout, "Login Succeeded")
@@ -67,7 +67,7 @@ func newLoginCommand(g *cli.Globals) *cobra.Command {
 
 // prompt asks on the terminal for what the flags did not give; without a
 // terminal that is an error, as in docker.
-func prompt(opts *store.LoginOptions) error {
+func prompt(opts *engine.RegistryLoginOptions) error {
 	if opts.Username != "" && opts.Password != "" {
 		return nil
 	}
@@ -101,7 +101,7 @@ func prompt(opts *store.LoginOptions) error {
 }
 
 func newLogoutCommand(g *cli.Globals) *cobra.Command {
-	var opts store.RegistryOptions
+	var opts engine.RegistryOptions
 	cmd := &cobra.Command{
 		Use:   "logout [SERVER]",
 		Short: "Log out from a registry",
@@ -112,7 +112,7 @@ func newLogoutCommand(g *cli.Globals) *cobra.Command {
 			if len(args) == 1 {
 				server = args[0]
 			}
-			host, err := store.Logout(server, opts)
+			host, err := g.Engine().RegistryLogout(cmd.Context(), server, opts)
 			if errors.Is(err, errdefs.ErrNotFound) {
 				// docker: logging out twice is not an error.
 				fmt.Fprintf(os.Stdout, "Not logged in to %s\n", host)

@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 func newPruneCommand(g *cli.Globals) *cobra.Command {
@@ -23,7 +22,7 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 		Short: "Remove unused images",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := run.ImagePruneOptions(all, filters, time.Now())
+			opts, err := engine.ParseImagePruneFilters(all, filters)
 			if err != nil {
 				return err
 			}
@@ -39,25 +38,23 @@ func newPruneCommand(g *cli.Globals) *cobra.Command {
 					return nil
 				}
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			rep, err := st.PruneImages(cmd.Context(), opts)
-			if rep != nil && len(rep.Untagged)+len(rep.Deleted) > 0 {
+			rep, err := g.Engine().ImagePrune(cmd.Context(), opts)
+			if rep != nil && len(rep.ImagesDeleted) > 0 {
 				fmt.Fprintln(out, "Deleted Images:")
-				for _, n := range rep.Untagged {
-					fmt.Fprintln(out, "untagged: "+n)
-				}
-				for _, id := range rep.Deleted {
-					fmt.Fprintln(out, "deleted: "+id)
+				for _, it := range rep.ImagesDeleted {
+					if it.Untagged != "" {
+						fmt.Fprintln(out, "untagged: "+it.Untagged)
+					}
+					if it.Deleted != "" {
+						fmt.Fprintln(out, "deleted: "+it.Deleted)
+					}
 				}
 				fmt.Fprintln(out)
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "Total reclaimed space: %s\n", format.Size(rep.SpaceReclaimed))
+			fmt.Fprintf(out, "Total reclaimed space: %s\n", format.Size(int64(rep.SpaceReclaimed)))
 			return nil
 		},
 	}

@@ -6,13 +6,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 func newPullCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts  store.PullOptions
+		opts  engine.ImagePullOptions
 		quiet bool
 	)
 	var reg *registryFlags
@@ -22,17 +22,13 @@ func newPullCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg.apply(cmd)
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
 			var progress *format.PullProgress
 			if !quiet {
 				progress = format.NewPullProgress(os.Stdout, isTerminal(os.Stdout))
 				opts.Reporter = progress
 				opts.Notices = os.Stderr
 			}
-			img, err := st.Pull(cmd.Context(), args[0], opts)
+			img, err := g.Engine().ImagePull(cmd.Context(), args[0], opts)
 			if progress != nil {
 				progress.Close()
 			}

@@ -5,13 +5,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 func newPushCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts  store.PushOptions
+		opts  engine.ImagePushOptions
 		quiet bool
 	)
 	var reg *registryFlags
@@ -21,17 +21,13 @@ func newPushCommand(g *cli.Globals) *cobra.Command {
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg.apply(cmd)
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
 			var progress *format.PullProgress
 			if !quiet {
 				// Docker's push lines, not bars: a push is mostly compression.
 				progress = format.NewPullProgress(os.Stdout, false)
 				opts.Reporter = progress
 			}
-			err = st.Push(cmd.Context(), args[0], opts)
+			err := g.Engine().ImagePush(cmd.Context(), args[0], opts)
 			if progress != nil {
 				progress.Close()
 			}

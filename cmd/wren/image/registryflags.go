@@ -2,18 +2,18 @@ package image
 
 import (
 	"github.com/spf13/cobra"
-	"github.com/wren-containers/wren/internal/store"
+	"github.com/wren-containers/wren/internal/engine"
 )
 
 // registryFlags are the flags every command that talks to a registry takes.
 // --tls-verify is only set in the options when given: unset, loopback
 // registries and those registries.conf marks insecure go without TLS checks.
 type registryFlags struct {
-	opts      *store.RegistryOptions
+	opts      *engine.RegistryOptions
 	tlsVerify bool
 }
 
-func addRegistryFlags(cmd *cobra.Command, opts *store.RegistryOptions, authHelp string) *registryFlags {
+func addRegistryFlags(cmd *cobra.Command, opts *engine.RegistryOptions, authHelp string) *registryFlags {
 	r := &registryFlags{opts: opts}
 	f := cmd.Flags()
 	f.BoolVar(&r.tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when talking to the registry")

@@ -7,13 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 func newSaveCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts   store.SaveOptions
+		opts   engine.ImageSaveOptions
 		output string
 	)
 	cmd := &cobra.Command{
@@ -21,18 +21,14 @@ func newSaveCommand(g *cli.Globals) *cobra.Command {
 		Short: "Save one or more images to a tar archive (streamed to STDOUT by default)",
 		Args:  cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
 			return cli.WriteOutput(output, func(w io.Writer) error {
-				return st.Save(cmd.Context(), w, args, opts)
+				return g.Engine().ImageSave(cmd.Context(), args, w, opts)
 			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&output, "output", "o", "", "Write to a file, instead of STDOUT")
-	f.StringVar(&opts.Format, "format", store.FormatDockerArchive, "Archive format: docker-archive or oci-archive")
+	f.StringVar(&opts.Format, "format", engine.ArchiveFormatDocker, "Archive format: docker-archive or oci-archive")
 	return cmd
 }
 
@@ -57,11 +53,7 @@ func newLoadCommand(g *cli.Globals) *cobra.Command {
 			} else if isTerminal(os.Stdin) {
 				return errdefs.Invalid("requested load from stdin, but stdin is a terminal: use -i or redirect")
 			}
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			rep, err := st.Load(cmd.Context(), in)
+			rep, err := g.Engine().ImageLoad(cmd.Context(), in)
 			if err != nil {
 				return err
 			}

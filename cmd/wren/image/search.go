@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 // searchRow is one line of `wren search`, with the fields docker's --format sees.
@@ -31,7 +31,7 @@ const searchDescriptionWidth = 45
 
 func newSearchCommand(g *cli.Globals) *cobra.Command {
 	var (
-		opts       store.SearchOptions
+		opts       engine.ImageSearchOptions
 		noTrunc    bool
 		formatFlag string
 	)
@@ -40,11 +40,7 @@ func newSearchCommand(g *cli.Globals) *cobra.Command {
 		Short: "Search Docker Hub, or the registry the term names, for images",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			results, err := st.Search(cmd.Context(), args[0], opts)
+			results, err := g.Engine().ImageSearch(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
 			}

@@ -11,11 +11,7 @@ func newTagCommand(g *cli.Globals) *cobra.Command {
 		Short: "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
 		Args:  cli.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			return st.TagImage(args[0], args[1])
+			return g.Engine().ImageTag(cmd.Context(), args[0], args[1])
 		},
 	}
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 // newTreeCommand is podman's `image tree`: an image's layers and the images
@@ -22,11 +22,7 @@ func newTreeCommand(g *cli.Globals) *cobra.Command {
 		Short: "Show an image's layers and the images that share them",
 		Args:  cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.Store()
-			if err != nil {
-				return err
-			}
-			tree, err := st.Tree(args[0], whatRequires)
+			tree, err := g.Engine().ImageTree(cmd.Context(), args[0], engine.ImageTreeOptions{WhatRequires: whatRequires})
 			if err != nil {
 				return err
 			}
@@ -38,7 +34,7 @@ func newTreeCommand(g *cli.Globals) *cobra.Command {
 	return cmd
 }
 
-func writeTree(w io.Writer, t *store.ImageTree) {
+func writeTree(w io.Writer, t *engine.ImageTree) {
 	fmt.Fprintf(w, "Image ID: %s\n", t.Image.ShortID())
 	fmt.Fprintf(w, "Tags:     [%s]\n", strings.Join(t.Tags, " "))
 	fmt.Fprintf(w, "Size:     %s\n", format.Size(t.Image.Size))
@@ -47,7 +43,7 @@ func writeTree(w io.Writer, t *store.ImageTree) {
 }
 
 // writeLayers draws layers as siblings under prefix, each with its children.
-func writeLayers(w io.Writer, layers []*store.TreeLayer, prefix string) {
+func writeLayers(w io.Writer, layers []*engine.ImageTreeLayer, prefix string) {
 	for i, l := range layers {
 		branch, next := "├── ", "│   "
 		if i == len(layers)-1 {
