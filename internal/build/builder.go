@@ -28,7 +28,7 @@ type builder struct {
 	st     *store.Store
 	opts   *Options
 	out    printer
-	runOut *os.File
+	runOut io.Writer
 	bc     *buildContext
 	plan   *plan
 	lex    *shell.Lex
@@ -87,7 +87,7 @@ func Build(ctx context.Context, eng *run.Engine, opts Options) (res *Result, ret
 		}
 	}()
 	b.runOut = opts.Out
-	var w io.Writer = opts.Out
+	w := opts.Out
 	if opts.Quiet || opts.Out == nil {
 		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 		if err != nil {

@@ -74,18 +74,15 @@ func openContext(opts *Options, tmpDir string) (_ *buildContext, retErr error) {
 			return nil, errdefs.Invalid("unable to prepare context: %v", err)
 		}
 	default:
-		dir, err := filepath.Abs(opts.ContextDir)
-		if err != nil {
+		// The caller resolved the directory (SetContext): the engine's own
+		// working directory means nothing to a request.
+		if !filepath.IsAbs(opts.ContextDir) {
+			return nil, errdefs.Invalid("unable to prepare context: %q is not an absolute path", opts.ContextDir)
+		}
+		if err := checkContextDir(opts.ContextDir, opts.ContextDir); err != nil {
 			return nil, err
 		}
-		fi, err := os.Stat(dir)
-		if err != nil {
-			return nil, errdefs.Invalid("unable to prepare context: path %q not found", opts.ContextDir)
-		}
-		if !fi.IsDir() {
-			return nil, errdefs.Invalid("unable to prepare context: context must be a directory: %s", opts.ContextDir)
-		}
-		bc.dir = dir
+		bc.dir = opts.ContextDir
 	}
 	dockerfile, err := bc.readDockerfile(opts)
 	if err != nil {
@@ -97,51 +94,77 @@ func openContext(opts *Options, tmpDir string) (_ *buildContext, retErr error) {
 	return bc, nil
 }
 
-// readDockerfile reads the Dockerfile -f names (stdin's data for "-"): a path
-// of the caller's for a directory context, a path inside an unpacked archive.
-// It returns the path read, for its .dockerignore.
+// readDockerfile reads the Dockerfile: the text the caller gave, or the file
+// -f names inside the context ("Dockerfile", or Docker's lower-case
+// dockerfile, by default). It returns the path read, for its .dockerignore.
 func (bc *buildContext) readDockerfile(opts *Options) (string, error) {
-	if opts.Dockerfile == "-" {
-		bc.dockerfile, bc.name = opts.DockerfileData, "Dockerfile"
-		return "", nil
+	if opts.DockerfileText != nil {
+		data, err := io.ReadAll(opts.DockerfileText)
+		if err != nil {
+			return "", fmt.Errorf("read the Dockerfile: %w", err)
+		}
+		bc.dockerfile, bc.name = data, "Dockerfile"
+		if opts.Dockerfile == "" || opts.Dockerfile == "-" {
+			return "", nil
+		}
+		bc.name = filepath.Base(opts.Dockerfile)
+		return opts.Dockerfile, nil
 	}
 	path := opts.Dockerfile
-	switch {
-	case opts.ContextDir == "":
-		// An unpacked archive: -f names a file inside it.
-		if path == "" {
-			path = "Dockerfile"
-		}
+	if path == "" {
+		path = defaultDockerfile(bc.dir)
+	} else if opts.ContextDir == "" || !filepath.IsAbs(path) {
+		// Inside an unpacked archive, or relative to a directory context.
 		path = filepath.Join(bc.dir, filepath.Clean("/"+path))
-	case path == "":
-		path = filepath.Join(bc.dir, "Dockerfile")
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			// Docker accepts a lower-case dockerfile too.
-			if _, err := os.Stat(filepath.Join(bc.dir, "dockerfile")); err == nil {
-				path = filepath.Join(bc.dir, "dockerfile")
-			}
-		}
-	case !filepath.IsAbs(path):
-		// Relative to the caller's directory, else to the context's.
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			if _, err := os.Stat(filepath.Join(bc.dir, path)); err == nil {
-				path = filepath.Join(bc.dir, path)
-			}
+	}
+	data, err := readDockerfileFile(path, opts.Dockerfile)
+	if err != nil {
+		return "", err
+	}
+	bc.dockerfile, bc.name = data, filepath.Base(path)
+	return path, nil
+}
+
+// defaultDockerfile is dir's Dockerfile, or the lower-case dockerfile that
+// Docker accepts too when only that exists.
+func defaultDockerfile(dir string) string {
+	path := filepath.Join(dir, "Dockerfile")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, "dockerfile")); err == nil {
+			return filepath.Join(dir, "dockerfile")
 		}
 	}
+	return path
+}
+
+// readDockerfileFile reads the Dockerfile at path; errors name it as the
+// user did (flag, the -f value, "" for the default).
+func readDockerfileFile(path, flag string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		name := opts.Dockerfile
+		name := flag
 		if name == "" {
 			name = "Dockerfile"
 		}
 		if errors.Is(err, fs.ErrNotExist) {
-			return "", errdefs.Invalid("unable to prepare context: the Dockerfile (%s) cannot be found", name)
+			return nil, errdefs.Invalid("unable to prepare context: the Dockerfile (%s) cannot be found", name)
 		}
-		return "", errdefs.Invalid("unable to read the Dockerfile (%s): %v", name, err)
+		return nil, errdefs.Invalid("unable to read the Dockerfile (%s): %v", name, err)
 	}
-	bc.dockerfile, bc.name = data, filepath.Base(path)
-	return path, nil
+	return data, nil
+}
+
+// checkContextDir checks that a context directory exists and is one; shown
+// is how the user named it.
+func checkContextDir(dir, shown string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return errdefs.Invalid("unable to prepare context: path %q not found", shown)
+	}
+	if !fi.IsDir() {
+		return errdefs.Invalid("unable to prepare context: context must be a directory: %s", shown)
+	}
+	return nil
 }
 
 // isArchive reports whether the first bytes of a stream are a tar archive,

@@ -10,16 +10,21 @@ import (
 // Options are docker build's flags, decoded by the CLI or the API server.
 // Zero values mean Docker's defaults.
 type Options struct {
-	// ContextDir is the build context as a directory; ContextTar, when set
-	// instead, is the context as a tar stream (docker build -), and ContextURL
-	// a URL to one.
+	// ContextDir is the build context as an absolute directory; ContextTar,
+	// when set instead, is the context as a tar stream (docker build -), and
+	// ContextURL a URL to one. A CLI fills them from its CONTEXT argument
+	// with SetContext.
 	ContextDir string
 	ContextTar io.Reader
 	ContextURL string
-	// Dockerfile is the path of the Dockerfile ("" for ContextDir/Dockerfile;
-	// relative paths are the caller's), "-" to read it from DockerfileData.
-	Dockerfile     string
-	DockerfileData []byte
+	// Dockerfile, in a tar or URL context, is the Dockerfile's path inside it
+	// ("" for Dockerfile). With DockerfileText it is the path the text was
+	// read from, whose Dockerfile.dockerignore takes precedence over the
+	// context's .dockerignore ("" or "-" for none).
+	Dockerfile string
+	// DockerfileText, when set, is the Dockerfile itself, read once the build
+	// starts: the file a directory context's -f names, or stdin for -f -.
+	DockerfileText io.Reader
 	Tags           []string
 	BuildArgs      map[string]string
 	Target         string
@@ -37,9 +42,9 @@ type Options struct {
 	// SourceDateEpoch, when set, is the time every step records and the cap
 	// of file times in new layers, so two builds make the same image.
 	SourceDateEpoch *int64
-	// Out receives the build's output, and the output of every RUN (it is
-	// handed to the runtime as it is, so it must be a file or pipe).
-	Out *os.File
+	// Out receives the build's output and the output of every RUN; a file or
+	// pipe goes to the RUN's process as it is, any other writer through a relay.
+	Out io.Writer
 	// PullReporter, when set, shows the pulls of base images.
 	PullReporter store.PullReporter
 	// Signals, when set, are the signals that stop the build: passed on to a

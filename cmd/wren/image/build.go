@@ -5,20 +5,17 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/build"
+	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/run"
 )
 
 type buildFlags struct {
-	opts      build.Options
+	opts      engine.BuildOptions
 	buildArgs []string
 	labels    []string
 	iidFile   string
@@ -67,39 +64,15 @@ func runBuild(cmd *cobra.Command, g *cli.Globals, f *buildFlags, context string)
 	default:
 		return errdefs.Invalid("invalid --progress %q: use auto, plain or tty", f.progress)
 	}
-	var err error
-	if o.BuildArgs, err = buildArgs(f.buildArgs); err != nil {
+	if err := o.SetBuildArgs(f.buildArgs, os.LookupEnv); err != nil {
 		return err
 	}
+	var err error
 	if o.Labels, err = cli.ParseKeyValues(f.labels); err != nil {
 		return err
 	}
-	if o.SourceDateEpoch, err = sourceDateEpoch(o.BuildArgs); err != nil {
+	if err := o.SetContext(context, os.Stdin); err != nil {
 		return err
-	}
-	switch {
-	case context == "-":
-		if o.Dockerfile == "-" {
-			return errdefs.Invalid("invalid argument: can't use stdin for both build context and dockerfile")
-		}
-	case strings.HasPrefix(context, "http://") || strings.HasPrefix(context, "https://"):
-		o.ContextURL = context
-	default:
-		o.ContextDir = context
-	}
-	// The store first: entering the user namespace may re-execute wren, and
-	// stdin must still be unread then.
-	st, err := g.Store()
-	if err != nil {
-		return err
-	}
-	if context == "-" {
-		o.ContextTar = os.Stdin
-	}
-	if o.Dockerfile == "-" {
-		if o.DockerfileData, err = io.ReadAll(os.Stdin); err != nil {
-			return err
-		}
 	}
 	o.Out = os.Stdout
 	if !o.Quiet {
@@ -113,7 +86,7 @@ func runBuild(cmd *cobra.Command, g *cli.Globals, f *buildFlags, context string)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	o.Signals = sigs
-	res, err := build.Build(cmd.Context(), run.NewEngine(&g.Config, st), o)
+	res, err := g.Engine().Build(cmd.Context(), o)
 	if err != nil {
 		return err
 	}
@@ -127,40 +100,4 @@ func runBuild(cmd *cobra.Command, g *cli.Globals, f *buildFlags, context string)
 		})
 	}
 	return nil
-}
-
-// buildArgs reads --build-arg k=v; a bare k takes its value from wren's
-// environment and is dropped when unset, as docker does.
-func buildArgs(flags []string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, kv := range flags {
-		k, v, ok := strings.Cut(kv, "=")
-		if k == "" {
-			return nil, errdefs.Invalid("invalid build-arg %q: the name is empty", kv)
-		}
-		if !ok {
-			if v, ok = os.LookupEnv(k); !ok {
-				continue
-			}
-		}
-		out[k] = v
-	}
-	return out, nil
-}
-
-// sourceDateEpoch is SOURCE_DATE_EPOCH from --build-arg (as BuildKit takes it)
-// or the environment.
-func sourceDateEpoch(args map[string]string) (*int64, error) {
-	v, ok := args["SOURCE_DATE_EPOCH"]
-	if !ok {
-		v, ok = os.LookupEnv("SOURCE_DATE_EPOCH")
-	}
-	if !ok || v == "" {
-		return nil, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return nil, errdefs.Invalid("invalid SOURCE_DATE_EPOCH %q: want seconds since 1970", v)
-	}
-	return &n, nil
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/cmd/wren/cli"
-	"github.com/wren-containers/wren/internal/build"
 )
 
 // newBuilderCommand is `builder` with `prune`, which empties the build cache.
@@ -25,15 +24,11 @@ func newBuilderCommand(g *cli.Globals) *cobra.Command {
 			if !force && !cli.Confirm(os.Stdout, os.Stdin, "This will remove all dangling build cache.") {
 				return nil
 			}
-			// The cache directories hold files of the user namespace's ids.
-			if _, err := g.Store(); err != nil {
-				return err
-			}
-			freed, err := build.Prune(&g.Config)
+			rep, err := g.Engine().BuildCachePrune(cmd.Context())
 			if err != nil {
 				return err
 			}
-			cli.PrintPruned(os.Stdout, "", nil, freed)
+			cli.PrintPruned(os.Stdout, "", nil, int64(rep.SpaceReclaimed))
 			return nil
 		},
 	}
