@@ -98,7 +98,3 @@ func (e *Engine) Close() error {
 	e.st, e.rt = nil, nil
 	return err
 }
-
-// ImageStore is the open image store, for front ends not yet moved onto the
-// engine's operations (issue 13 removes it).
-func (e *Engine) ImageStore() (*store.Store, error) { return e.store() }

@@ -5,7 +5,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wren-containers/wren/internal/config"
 	"github.com/wren-containers/wren/internal/engine"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 // Globals are the global flags and the resources a command opens lazily.
@@ -53,7 +52,3 @@ func (g *Globals) Close() {
 		_ = g.engine.Close()
 	}
 }
-
-// Store is the engine's image store, for the commands not yet moved onto
-// the engine's operations (issue 13 removes it).
-func (g *Globals) Store() (*store.Store, error) { return g.Engine().ImageStore() }

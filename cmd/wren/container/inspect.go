@@ -8,7 +8,6 @@ import (
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/errdefs"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/store"
 )
 
 // newInspectCommand is `wren container inspect` (containers only) and, with
@@ -42,10 +41,7 @@ func newInspectCommand(g *cli.Globals, anyType bool) *cobra.Command {
 					obj, err = eng.ContainerInspect(cmd.Context(), ref, size)
 				}
 				if kind == "image" || (kind == "" && errors.Is(err, errdefs.ErrNotFound)) {
-					var st *store.Store
-					if st, err = g.Store(); err == nil {
-						obj, err = st.InspectImage(cmd.Context(), ref)
-					}
+					obj, err = eng.ImageInspect(cmd.Context(), ref)
 					if kind == "" && errors.Is(err, errdefs.ErrNotFound) {
 						err = errdefs.NotFound("No such object: %s", ref)
 					}
