@@ -70,12 +70,6 @@ func ParseSignal(s string) error {
 	return err
 }
 
-// CheckRestartPolicy checks a --restart value.
-func CheckRestartPolicy(s string) error {
-	_, err := run.ParseRestartPolicy(s)
-	return err
-}
-
 // ContainerCreate makes a container from req: its record and its writable
 // layer, pulling the image as req.Pull says. Nothing of it remains on failure.
 func (e *Engine) ContainerCreate(ctx context.Context, req ContainerCreateRequest, o ContainerCreateOptions) (*Container, error) {

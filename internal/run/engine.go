@@ -84,6 +84,9 @@ func (e *Engine) resolveImage(ctx context.Context, opts *Options, progress store
 // Create makes a container: its record and its writable layer on the image.
 // Nothing of it remains when Create fails.
 func (e *Engine) Create(ctx context.Context, opts Options, cc CreateConfig) (_ *Container, retErr error) {
+	if err := checkRequest(&opts); err != nil {
+		return nil, err
+	}
 	if opts.Name != "" {
 		if err := CheckName(opts.Name); err != nil {
 			return nil, err

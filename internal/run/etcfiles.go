@@ -68,21 +68,18 @@ func hostsFile(o etcOptions) ([]byte, error) {
 		b.WriteString("fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")
 	}
 	for _, h := range o.addHosts {
-		name, ip, ok := strings.Cut(h, ":")
-		if !ok {
-			name, ip, ok = strings.Cut(h, "=")
+		name, ip, err := parseAddHost(h)
+		if err != nil {
+			return nil, err
 		}
-		ip = strings.Trim(ip, "[]")
-		if ip == "host-gateway" {
+		if ip == hostGateway {
 			if o.pending {
 				continue
 			}
-			if o.hostAddress != "" {
-				ip = o.hostAddress
+			if o.hostAddress == "" {
+				return nil, errdefs.Invalid("invalid argument %q for \"--add-host\" flag: invalid IP address", h)
 			}
-		}
-		if !ok || name == "" || net.ParseIP(ip) == nil {
-			return nil, errdefs.Invalid("invalid argument %q for \"--add-host\" flag: invalid IP address", h)
+			ip = o.hostAddress
 		}
 		fmt.Fprintf(&b, "%s\t%s\n", ip, name)
 	}
@@ -156,4 +153,22 @@ func resolvConf(host []byte, o etcOptions) []byte {
 		b.WriteString("options " + strings.Join(options, " ") + "\n")
 	}
 	return b.Bytes()
+}
+
+// hostGateway is --add-host's stand-in for the host's address, which only the
+// started network knows.
+const hostGateway = "host-gateway"
+
+// parseAddHost reads an --add-host value, name:ip or name=ip (an IPv6 address
+// may be in brackets), where ip may be host-gateway.
+func parseAddHost(h string) (name, ip string, err error) {
+	name, ip, ok := strings.Cut(h, ":")
+	if !ok {
+		name, ip, ok = strings.Cut(h, "=")
+	}
+	ip = strings.Trim(ip, "[]")
+	if !ok || name == "" || ip != hostGateway && net.ParseIP(ip) == nil {
+		return "", "", errdefs.Invalid("invalid argument %q for \"--add-host\" flag: invalid IP address", h)
+	}
+	return name, ip, nil
 }

@@ -24,8 +24,11 @@ func healthCheck(img *dockerspec.HealthcheckConfig, o *Options) *bundle.HealthCh
 		hc.Interval, hc.Timeout, hc.StartPeriod, hc.Retries = img.Interval, img.Timeout, img.StartPeriod, img.Retries
 	}
 	if f := o.Health; f != nil {
-		if f.Cmd != "" {
+		switch {
+		case f.Cmd != "":
 			hc.Test = []string{"CMD-SHELL", f.Cmd}
+		case len(f.Exec) > 0:
+			hc.Test = append([]string{"CMD"}, f.Exec...)
 		}
 		if f.Interval > 0 {
 			hc.Interval = f.Interval

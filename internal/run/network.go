@@ -140,6 +140,9 @@ func (e *Engine) checkNetwork(o *Options, imageExposed map[string]struct{}) ([]s
 			return nil, err
 		}
 	}
+	if err := e.checkConnected(o, mode); err != nil {
+		return nil, err
+	}
 	return warnings, nil
 }
 

@@ -243,6 +243,40 @@ func (e *Engine) Connect(o ConnectOptions) error {
 	return nil
 }
 
+// checkConnected verifies at create the networks a container joins beside its
+// own (the API's further endpoints), as network connect would, and records
+// them by name. o.Network is already checked and normalized.
+func (e *Engine) checkConnected(o *Options, mode slirp.Mode) error {
+	if len(o.Connected) == 0 {
+		return nil
+	}
+	if err := connectable(&Container{Options: Options{Network: o.Network}}); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	switch mode.Kind {
+	case slirp.KindDefault:
+		seen[network.NameBridge] = true
+	case slirp.KindUser:
+		seen[o.Network] = true
+	}
+	// The caller's slice is not ours to rename in.
+	o.Connected = append([]NetworkAttachment(nil), o.Connected...)
+	u := e.userNetworks()
+	for i, a := range o.Connected {
+		n, err := u.m.CheckAttach(a.Network, a.Aliases, a.IP)
+		if err != nil {
+			return err
+		}
+		if seen[n.Name] {
+			return errdefs.Invalid("network %q is specified multiple times", a.Network)
+		}
+		seen[n.Name] = true
+		o.Connected[i].Network = n.Name
+	}
+	return nil
+}
+
 // connectable refuses containers whose network namespace is not theirs to
 // change, with Docker's words.
 func connectable(c *Container) error {

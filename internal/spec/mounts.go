@@ -300,6 +300,9 @@ func ParseMountFlag(spec string) (Mount, error) {
 		return Mount{}, errdefs.Invalid("invalid mount config for type %q: invalid mount path: '%s' mount path must be absolute", m.Type, m.Destination)
 	}
 	m.Destination = filepath.Clean(m.Destination)
+	if m.Destination == "/" {
+		return Mount{}, errdefs.Invalid("invalid mount config for type %q: invalid specification: destination can't be '/'", m.Type)
+	}
 	return m, nil
 }
 

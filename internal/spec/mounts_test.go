@@ -60,6 +60,7 @@ func TestParseMountFlag(t *testing.T) {
 		"type=tmpfs,src=x,target=/x", "type=nfs,target=/x", "type=volume,target=/x,foo=bar", "type=bind,src=/h,target=/x,volume-nocopy",
 		"type=volume,target=/x,tmpfs-size=1m", "type=tmpfs,target=/x,tmpfs-mode=999", "type=volume,target=/x,bind-propagation=shared",
 		"type=volume,src=a/b,target=/x", "type=volume,target=/x,volume-opt=size=1", "type=bind,src=/h,target=/x,readonly=maybe",
+		"type=tmpfs,target=/", "type=volume,target=/x/..",
 	} {
 		if _, err := ParseMountFlag(bad); err == nil {
 			t.Errorf("%s accepted", bad)

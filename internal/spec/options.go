@@ -127,9 +127,17 @@ type Security struct {
 
 // HealthOptions are the --health-* flags; zero fields keep the image's values.
 type HealthOptions struct {
+	// Cmd runs in the container's shell (CMD-SHELL); Exec, the API's
+	// ["CMD", arg…] form, runs without one. Cmd wins when both are set.
 	Cmd         string
+	Exec        []string `json:",omitempty"`
 	Interval    time.Duration
 	Timeout     time.Duration
 	StartPeriod time.Duration
 	Retries     int
+}
+
+// IsZero reports whether h changes nothing of the image's healthcheck.
+func (h *HealthOptions) IsZero() bool {
+	return h.Cmd == "" && len(h.Exec) == 0 && h.Interval == 0 && h.Timeout == 0 && h.StartPeriod == 0 && h.Retries == 0
 }

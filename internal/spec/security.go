@@ -31,7 +31,8 @@ type SecurityOpts struct {
 var apparmorProfiles = "/sys/kernel/security/apparmor/profiles"
 
 // CheckSecurity refuses security flags that could never apply, before anything
-// is made, and reads a seccomp profile file into the options.
+// is made, and reads a seccomp profile file into the options unless the front
+// end gave its content (SeccompProfile).
 func CheckSecurity(o *Security, network string) error {
 	if _, err := capabilities(o); err != nil {
 		return err
@@ -40,7 +41,13 @@ func CheckSecurity(o *Security, network string) error {
 	if err != nil {
 		return err
 	}
-	if so.seccomp != "" && so.seccomp != "unconfined" {
+	switch {
+	case o.SeccompProfile != "":
+		// The front end read the profile (the API's seccomp=<JSON>): it is checked, not read again.
+		if _, err := seccomp.LoadProfile(o.SeccompProfile, &specs.Spec{Process: &specs.Process{}}); err != nil {
+			return errdefs.Invalid("seccomp profile: %v", err)
+		}
+	case so.seccomp != "" && so.seccomp != "unconfined":
 		data, err := os.ReadFile(so.seccomp)
 		if err != nil {
 			return errdefs.Invalid("opening seccomp profile (%s) failed: %v", so.seccomp, err)
@@ -91,7 +98,10 @@ func ParseSecurityOpts(opts []string) (SecurityOpts, error) {
 			if v == "" {
 				return so, errdefs.Invalid("invalid --security-opt %q: seccomp needs unconfined or a profile file", opt)
 			}
-			so.seccomp = v
+			// builtin is Docker's name for its default profile, wren's default too.
+			if v != "builtin" {
+				so.seccomp = v
+			}
 		case "no-new-privileges":
 			if !ok {
 				so.noNewPrivileges = true

@@ -8,7 +8,6 @@ import (
 	"github.com/wren-containers/wren/cmd/wren/cli"
 	"github.com/wren-containers/wren/internal/engine"
 	"github.com/wren-containers/wren/internal/format"
-	"github.com/wren-containers/wren/internal/logs"
 )
 
 func newCreateCommand(g *cli.Globals) *cobra.Command {
@@ -52,8 +51,8 @@ func createContainer(cmd *cobra.Command, g *cli.Globals, opts *engine.ContainerC
 }
 
 // options completes the options from the flags that need more than storing:
-// the image and command, --entrypoint, --tls-verify, labels; and refuses
-// what the container could never start with.
+// the image and command, --entrypoint, --tls-verify, labels. What the
+// container could never start with, the engine's create refuses.
 func (f *runFlags) options(cmd *cobra.Command, args []string) (*engine.ContainerCreateRequest, error) {
 	o := f.opts
 	o.Image, o.Cmd = args[0], args[1:]
@@ -76,7 +75,7 @@ func (f *runFlags) options(cmd *cobra.Command, args []string) (*engine.Container
 		v := f.readOnlyTmpfs
 		o.Security.ReadOnlyTmpfs = &v
 	}
-	if f.health != (engine.ContainerHealthOptions{}) {
+	if !f.health.IsZero() {
 		h := f.health
 		o.Health = &h
 	}
@@ -85,11 +84,5 @@ func (f *runFlags) options(cmd *cobra.Command, args []string) (*engine.Container
 		return nil, err
 	}
 	o.Labels = labels
-	if _, err := logs.Parse(o.LogDriver, o.LogOpts); err != nil {
-		return nil, err
-	}
-	if err := engine.CheckRestartPolicy(o.Restart); err != nil {
-		return nil, err
-	}
 	return &o, nil
 }
