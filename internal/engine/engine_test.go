@@ -84,6 +84,18 @@ func busyboxTar(t *testing.T, busybox []byte) []byte {
 	return buf.Bytes()
 }
 
+// createContainer makes a container of the test image without a network,
+// removed when the test ends.
+func createContainer(t *testing.T, e *Engine, req ContainerCreateRequest) {
+	t.Helper()
+	ctx := context.Background()
+	req.Image, req.Network = "enginetest:1", "none"
+	if _, err := e.ContainerCreate(ctx, req, ContainerCreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.ContainerRemove(ctx, req.Name, ContainerRemoveOptions{Force: true}) })
+}
+
 // TestConcurrentCreateStart makes, starts, waits for and removes containers
 // from several goroutines on one engine at once, as the API server does.
 func TestConcurrentCreateStart(t *testing.T) {
@@ -144,12 +156,7 @@ func TestExecWithBuffers(t *testing.T) {
 	e := testEngine(t)
 	ctx := context.Background()
 	name := "TestExecWithBuffers"
-	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
-		Image: "enginetest:1", Name: name, Network: "none", Cmd: []string{"sleep", "30"},
-	}, ContainerCreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	createContainer(t, e, ContainerCreateRequest{Name: name, Cmd: []string{"sleep", "30"}})
 	if _, err := e.ContainerStart(ctx, name); err != nil {
 		t.Fatal(err)
 	}
@@ -196,12 +203,7 @@ func TestExecSession(t *testing.T) {
 	e := testEngine(t)
 	ctx := context.Background()
 	name := "TestExecSession"
-	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
-		Image: "enginetest:1", Name: name, Network: "none", Cmd: []string{"sleep", "30"},
-	}, ContainerCreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	createContainer(t, e, ContainerCreateRequest{Name: name, Cmd: []string{"sleep", "30"}})
 	if _, err := e.ExecCreate(ctx, name, ExecOptions{Cmd: []string{"true"}}); !errors.Is(err, errdefs.ErrConflict) {
 		t.Errorf("exec in a created container: %v", err)
 	}
@@ -236,12 +238,7 @@ func TestWaitConditions(t *testing.T) {
 	e := testEngine(t)
 	ctx := context.Background()
 	name := "TestWaitConditions"
-	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
-		Image: "enginetest:1", Name: name, Network: "none", Cmd: []string{"sh", "-c", "sleep 0.3; exit 4"},
-	}, ContainerCreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	createContainer(t, e, ContainerCreateRequest{Name: name, Cmd: []string{"sh", "-c", "sleep 0.3; exit 4"}})
 	if code, err := e.ContainerWaitFor(ctx, name, "not-running"); err != nil || code != 0 {
 		t.Errorf("not-running of a created container: %d, %v", code, err)
 	}
@@ -292,12 +289,7 @@ func TestStatsStream(t *testing.T) {
 	e := testEngine(t)
 	ctx := context.Background()
 	name := "TestStatsStream"
-	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
-		Image: "enginetest:1", Name: name, Network: "none", Cmd: []string{"sleep", "30"},
-	}, ContainerCreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	createContainer(t, e, ContainerCreateRequest{Name: name, Cmd: []string{"sleep", "30"}})
 	if _, err := e.ContainerStart(ctx, name); err != nil {
 		t.Fatal(err)
 	}
@@ -321,13 +313,7 @@ func TestStatPathAndResize(t *testing.T) {
 	e := testEngine(t)
 	ctx := context.Background()
 	name := "TestStatPathAndResize"
-	if _, err := e.ContainerCreate(ctx, ContainerCreateRequest{
-		Image: "enginetest:1", Name: name, Network: "none", TTY: true,
-		Cmd: []string{"sh", "-c", "sleep 1; stty size"},
-	}, ContainerCreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.ContainerRemove(ctx, name, ContainerRemoveOptions{Force: true}) })
+	createContainer(t, e, ContainerCreateRequest{Name: name, TTY: true, Cmd: []string{"sh", "-c", "sleep 1; stty size"}})
 	if ps, err := e.ContainerStatPath(ctx, name, "/bin/sh"); err != nil || ps.Name != "sh" || ps.LinkTarget != "busybox" || ps.Mode&os.ModeSymlink == 0 {
 		t.Errorf("stat /bin/sh: %+v, %v", ps, err)
 	}
